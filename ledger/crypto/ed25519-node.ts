@@ -1,0 +1,95 @@
+// Ed25519 fast path on node:crypto (OpenSSL) for bulk verification (gateway telemetry, ledger replay) and for
+// server-side signing. Node only. It follows THE RULE documented in ed25519.ts exactly: the byte-level steps
+// (lengths, canonical non-small-order key, canonical R, S < L) run first, through the same functions the portable
+// path uses, and OpenSSL then checks the cofactorless equation — which is the equation it implements (it re-encodes
+// [S]B − [k]A and compares the bytes with R). OpenSSL on its own would accept small-order and some non-canonical
+// public keys (see vectors/ed25519_verifier_behaviour.json); the pre-checks are what make the verdicts identical,
+// and the tests check that on every RFC 8032, Wycheproof and CCTV vector.
+import {
+  type KeyObject,
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
+import { type Domain, domainMessage } from './domain.js';
+import { SEED_LENGTH, passesPreChecks } from './ed25519-encoding.js';
+import { LruCache } from './lru-cache.js';
+
+// RFC 8410 §4 / §7: DER prefixes of an Ed25519 SubjectPublicKeyInfo and of a PKCS#8 OneAsymmetricKey.
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+const DEFAULT_CACHE_SIZE = 10_000;
+
+function assertBytes(v: unknown, field: string): asserts v is Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new TypeError(`${field}: expected Uint8Array`);
+}
+
+function cacheKey(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64');
+}
+
+export interface FastVerifierOptions {
+  /** How many public keys keep a ready OpenSSL KeyObject (least recently used evicted). Default 10,000. */
+  readonly cacheSize?: number;
+}
+
+/** Bulk Ed25519 verification with one cached KeyObject per public key. Same verdicts as ed25519.ts `verify`. */
+export class FastVerifier {
+  // null marks a key OpenSSL refused to import, so a flood of one bad key costs one import.
+  readonly #keys: LruCache<string, KeyObject | null>;
+
+  constructor(opts: FastVerifierOptions = {}) {
+    this.#keys = new LruCache(opts.cacheSize ?? DEFAULT_CACHE_SIZE);
+  }
+
+  #keyObject(publicKey: Uint8Array): KeyObject | null {
+    const id = cacheKey(publicKey);
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      try {
+        key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+      } catch {
+        key = null;
+      }
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+
+  verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+    assertBytes(sig, 'sig');
+    assertBytes(msg, 'msg');
+    assertBytes(publicKey, 'publicKey');
+    if (!passesPreChecks(sig, publicKey)) return false; // THE RULE steps 1–5 (ed25519.ts)
+    const key = this.#keyObject(publicKey);
+    if (key === null) return false;
+    try {
+      return nodeVerify(null, msg, key, sig); // step 6: cofactorless equation, RFC 8032 §5.1.7
+    } catch {
+      return false;
+    }
+  }
+
+  verifyIn(domain: Domain, sig: Uint8Array, payload: Uint8Array, publicKey: Uint8Array): boolean {
+    return this.verify(sig, domainMessage(domain, payload), publicKey);
+  }
+}
+
+const signingKeys = new LruCache<string, KeyObject>(256);
+
+/** RFC 8032 signature via OpenSSL, byte-identical to ed25519.ts `sign`; caches the private KeyObject per seed. */
+export function signFast(seed: Uint8Array, msg: Uint8Array): Uint8Array {
+  assertBytes(seed, 'seed');
+  assertBytes(msg, 'msg');
+  if (seed.length !== SEED_LENGTH) throw new RangeError(`seed: expected ${SEED_LENGTH} bytes, got ${seed.length}`);
+  const id = cacheKey(seed);
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    signingKeys.set(id, key);
+  }
+  const sig = nodeSign(null, msg, key);
+  return new Uint8Array(sig.buffer, sig.byteOffset, sig.length);
+}

@@ -1,0 +1,100 @@
+// The composition root: wires store, sequencer, HTTP server (and, as they land, the gateway and WebSocket) from
+// a Config. Nothing below this file reads the environment.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Clock } from '../ledger/clock.js';
+import { checkPublicKey } from '../ledger/crypto/ed25519.js';
+import { FastVerifier } from '../ledger/crypto/ed25519-node.js';
+import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
+import { LogReader } from '../ledger/log/log-reader.js';
+import { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
+import { LogSigner } from '../ledger/pipeline/log-signer.js';
+import { openSqlite } from '../ledger/store/sqlite-database.js';
+import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
+import { signTx } from '../ledger/tx/sign-tx.js';
+import { SqliteTokenStore } from './auth/sqlite-token-store.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { loadNodeKeys, type NodeKeys } from './node-keys.js';
+
+export interface System {
+  readonly config: Config;
+  readonly keys: NodeKeys;
+  readonly store: SqliteLedgerStore;
+  readonly pipeline: CommitPipeline;
+  readonly tokens: SqliteTokenStore;
+  readonly httpUrl: string;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export const OPERATOR_ID = 'operator';
+
+export function contractServices() {
+  return {
+    checkPublicKey(b64: string): string | undefined {
+      let bytes: Uint8Array;
+      try {
+        bytes = fromBase64(b64, 'publicKey');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      const check = checkPublicKey(bytes);
+      return check.ok ? undefined : check.reason;
+    },
+  };
+}
+
+export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
+  const db = openSqlite(path.join(config.dataDir, 'ledgerhouse.db'));
+  const store = new SqliteLedgerStore(db);
+  const verifier = new FastVerifier();
+  const signer = new LogSigner(config.origin, keys.log.seed);
+  const pipeline = await CommitPipeline.open({
+    store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), services: contractServices(),
+  });
+  if (pipeline.size === 0) await submitGenesis(pipeline, config.origin, keys, clock);
+  return { db, store, pipeline, signer };
+}
+
+async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: NodeKeys, clock: Clock): Promise<void> {
+  const tx = {
+    v: 1 as const,
+    type: 'ledger.genesis',
+    nonce: 'genesis',
+    ts: new Date(clock.now()).toISOString(),
+    body: { origin, operator: { id: OPERATOR_ID, name: 'Registry operator', publicKey: toBase64(keys.operator.publicKey) } },
+  };
+  await pipeline.submit({ tx, sigs: [signTx(tx, OPERATOR_ID, keys.operator.seed)] });
+}
+
+export async function startSystem(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel })): Promise<System> {
+  const keys = loadNodeKeys(config.dataDir, config.origin);
+  const { db, store, pipeline, signer } = await openLedger(config, clock, keys);
+  const tokens = new SqliteTokenStore(db);
+  const app = createApp({
+    store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
+  logger.info({ httpUrl, size: pipeline.size }, 'ledgerhouse started');
+  return {
+    config, keys, store, pipeline, tokens, httpUrl, logger,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pipeline.close();
+      await store.close();
+      if (db.open) db.close();
+    },
+  };
+}

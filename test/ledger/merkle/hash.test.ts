@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import {
+  EMPTY_ROOT,
+  HASH_SIZE,
+  LEAF_PREFIX,
+  NODE_PREFIX,
+  hashChildren,
+  hashLeaf,
+} from '../../../ledger/merkle/hash.js';
+import { withVectors } from '../../support/vectors.js';
+
+interface HasherVector {
+  desc: string;
+  kind: 'emptyRoot' | 'leaf' | 'node';
+  inputHex?: string;
+  leftHex?: string;
+  rightHex?: string;
+  wantHex: string;
+}
+
+describe('ledger/merkle/hash', () => {
+  it('When the constants are read, then they are the RFC 6962 §2.1 prefixes and the SHA-256 sizes', () => {
+    assert.equal(LEAF_PREFIX, 0x00);
+    assert.equal(NODE_PREFIX, 0x01);
+    assert.equal(HASH_SIZE, 32);
+    assert.equal(bytesToHex(EMPTY_ROOT), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('When a leaf is hashed, then it is SHA-256(0x00 || data)', () => {
+    const data = Uint8Array.of(1, 2, 3);
+    assert.deepEqual(hashLeaf(data), sha256(Uint8Array.of(0, 1, 2, 3)));
+  });
+
+  it('When children are hashed, then it is SHA-256(0x01 || left || right) and order matters', () => {
+    const a = new Uint8Array(32).fill(0xaa);
+    const b = new Uint8Array(32).fill(0xbb);
+    const input = new Uint8Array(65);
+    input[0] = 1;
+    input.set(a, 1);
+    input.set(b, 33);
+    assert.deepEqual(hashChildren(a, b), sha256(input));
+    assert.notDeepEqual(hashChildren(a, b), hashChildren(b, a));
+  });
+
+  it('When a leaf and a node have the same bytes after the prefix, then their hashes differ (domain separation)', () => {
+    const a = new Uint8Array(32).fill(7);
+    const joined = new Uint8Array(64).fill(7);
+    assert.notDeepEqual(hashLeaf(joined), hashChildren(a, a));
+  });
+
+  it('When the inputs are not Uint8Array, then TypeError names the argument', () => {
+    assert.throws(() => hashLeaf('abc' as unknown as Uint8Array), { name: 'TypeError', message: /data/ });
+    assert.throws(() => hashChildren(new Uint8Array(32), [] as unknown as Uint8Array), {
+      name: 'TypeError',
+      message: /right/,
+    });
+    assert.throws(() => hashChildren(null as unknown as Uint8Array, new Uint8Array(32)), {
+      name: 'TypeError',
+      message: /left/,
+    });
+  });
+
+  withVectors<{ hasherVectors: HasherVector[] }>(
+    'rfc6962_merkle_reference.json',
+    'When the transparency-dev hasher vectors are replayed',
+    ({ hasherVectors }) => {
+      for (const vector of hasherVectors) {
+        it(`then ${vector.desc} matches`, () => {
+          const got =
+            vector.kind === 'emptyRoot'
+              ? EMPTY_ROOT
+              : vector.kind === 'leaf'
+                ? hashLeaf(hexToBytes(vector.inputHex ?? ''))
+                : hashChildren(hexToBytes(vector.leftHex ?? ''), hexToBytes(vector.rightHex ?? ''));
+          assert.equal(bytesToHex(got), vector.wantHex);
+        });
+      }
+    },
+  );
+});

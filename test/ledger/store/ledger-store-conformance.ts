@@ -1,0 +1,166 @@
+// One conformance suite for every LedgerStore adapter (memory, SQLite, PostgreSQL): aedes' pattern of a shared
+// persistence test suite. An adapter is conformant when all of these pass against it unchanged.
+import assert from 'node:assert/strict';
+import type { StateObject } from '../../../contracts/types.js';
+import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from '../../../ledger/merkle/compact-range.js';
+import { hashLeaf } from '../../../ledger/merkle/hash.js';
+import { SequenceConflict, type CommitBatch, type EntryRecord, type LedgerStore } from '../../../ledger/store/ledger-store.js';
+
+export interface StoreHarness {
+  readonly store: LedgerStore;
+  /** Close and reopen the same storage (durable adapters); undefined for memory. */
+  reopen?(): Promise<LedgerStore>;
+  cleanup(): Promise<void>;
+}
+
+const enc = new TextEncoder();
+
+function entry(index: number, tag = ''): EntryRecord {
+  const leaf = enc.encode(JSON.stringify({ index, tag }));
+  return { index, leaf, leafHash: hashLeaf(leaf), txHash: `${tag}tx-${index}-`.padEnd(64, '0'), type: 'test.entry', signer: 'p-test', nonce: `${tag}n${index}` };
+}
+
+function receipt(id: string, holder: string, extra: Record<string, unknown> = {}): StateObject {
+  return { kind: 'receipt', id, holder, warehouse: 'wh-1', ...extra } as StateObject;
+}
+
+/** Build a valid batch of `count` entries on top of `edge`. */
+export function makeBatch(edge: RightEdge, count: number, opts: { writes?: StateObject[]; tag?: string } = {}): { batch: CommitBatch; edge: RightEdge } {
+  const entries = Array.from({ length: count }, (_, i) => entry(edge.size + i, opts.tag));
+  const appended = appendLeaves(edge, entries.map((e) => e.leafHash));
+  const last = edge.size + count - 1;
+  return {
+    edge: appended.edge,
+    batch: {
+      entries,
+      nodes: appended.nodes,
+      writes: (opts.writes ?? []).map((object) => ({ object, index: last })),
+      events: entries.map((e) => ({ index: e.index, seq: 0, event: { type: 'test.happened', refs: { receipt: ['r1'] } } })),
+      checkpoint: { size: appended.edge.size, rootHash: edgeRoot(appended.edge), note: `note ${appended.edge.size}\n` },
+    },
+  };
+}
+
+export function ledgerStoreConformance(adapter: string, open: () => Promise<StoreHarness>): void {
+  describe(`LedgerStore conformance: ${adapter}`, () => {
+    let h: StoreHarness;
+    beforeEach(async () => {
+      h = await open();
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('When the store is new, then it is empty and has no checkpoint', async () => {
+      assert.equal(await h.store.size(), 0);
+      assert.equal(await h.store.latestCheckpoint(), undefined);
+      assert.deepEqual(await h.store.entries(0, 10), []);
+    });
+
+    it('When a batch commits, then its entries, nodes, state, events and checkpoint are readable', async () => {
+      const { batch, edge } = makeBatch(emptyEdge(), 5, { writes: [receipt('r1', 'alice')] });
+      await h.store.commit(batch);
+      assert.equal(await h.store.size(), 5);
+      const got = await h.store.entries(1, 4);
+      assert.deepEqual(got.map((e) => e.index), [1, 2, 3]);
+      assert.deepEqual(got[0]!.leaf, batch.entries[1]!.leaf);
+      assert.deepEqual(got[0]!.leafHash, batch.entries[1]!.leafHash);
+      assert.deepEqual(await h.store.nodes([{ level: 2, index: 0 }, { level: 0, index: 4 }]), [
+        batch.nodes.find((n) => n.id.level === 2)!.hash,
+        batch.entries[4]!.leafHash,
+      ]);
+      const cp = await h.store.latestCheckpoint();
+      assert.equal(cp?.size, 5);
+      assert.deepEqual(cp?.rootHash, edgeRoot(edge));
+      assert.equal((await h.store.checkpointAt(5))?.note, 'note 5\n');
+      assert.equal(await h.store.checkpointAt(4), undefined);
+      const state = await h.store.getState([{ kind: 'receipt', id: 'r1' }, { kind: 'receipt', id: 'nope' }]);
+      assert.equal(state.size, 1);
+      assert.equal(state.get('receipt:r1')?.index, 4);
+      assert.deepEqual(state.get('receipt:r1')?.object, receipt('r1', 'alice'));
+      assert.equal((await h.store.events(3, 100)).length, 2);
+      assert.equal(await h.store.indexOfTx(batch.entries[2]!.txHash), 2);
+      assert.deepEqual(await h.store.txOfNonce('p-test', 'n3'), { index: 3, txHash: batch.entries[3]!.txHash });
+      assert.equal(await h.store.txOfNonce('p-test', 'n99'), undefined);
+    });
+
+    it('When a batch does not start at the current size, then it is refused with SequenceConflict and nothing changes', async () => {
+      const first = makeBatch(emptyEdge(), 3);
+      await h.store.commit(first.batch);
+      const stale = makeBatch(emptyEdge(), 2, { tag: 'x' });
+      await assert.rejects(h.store.commit(stale.batch), SequenceConflict);
+      assert.equal(await h.store.size(), 3);
+      assert.equal((await h.store.latestCheckpoint())?.size, 3);
+    });
+
+    it('When a batch repeats a committed tx hash, then the whole batch is refused and nothing of it is visible', async () => {
+      const first = makeBatch(emptyEdge(), 2);
+      await h.store.commit(first.batch);
+      const second = makeBatch(first.edge, 2, { writes: [receipt('r9', 'bob')] });
+      const dup = { ...second.batch.entries[1]!, txHash: first.batch.entries[0]!.txHash };
+      await assert.rejects(h.store.commit({ ...second.batch, entries: [second.batch.entries[0]!, dup] }));
+      assert.equal(await h.store.size(), 2);
+      assert.equal((await h.store.getState([{ kind: 'receipt', id: 'r9' }])).size, 0);
+      assert.equal((await h.store.latestCheckpoint())?.size, 2);
+      assert.equal((await h.store.events(0, 100)).length, 2);
+    });
+
+    it('When a node is not stored, then reading it throws a RangeError naming it', async () => {
+      await h.store.commit(makeBatch(emptyEdge(), 3).batch);
+      await assert.rejects(h.store.nodes([{ level: 2, index: 0 }]), /level 2 index 0/);
+      await assert.rejects(h.store.nodes([{ level: 0, index: 3 }]), RangeError);
+    });
+
+    it('When an object is rewritten, then the latest write wins and reference queries follow it', async () => {
+      const a = makeBatch(emptyEdge(), 1, { writes: [receipt('r1', 'alice'), receipt('r2', 'alice'), receipt('r3', 'bob')] });
+      await h.store.commit(a.batch);
+      const b = makeBatch(a.edge, 1, { writes: [receipt('r1', 'bob', { pledge: 'pl-1' })] });
+      await h.store.commit(b.batch);
+      const alice = await h.store.queryState({ kind: 'receipt', ref: 'alice' });
+      assert.deepEqual(alice.map((r) => r.object.id), ['r2']);
+      const bob = await h.store.queryState({ kind: 'receipt', ref: 'bob' });
+      assert.deepEqual(bob.map((r) => r.object.id), ['r1', 'r3']);
+      assert.equal(bob[0]!.index, 1);
+      assert.deepEqual((await h.store.queryState({ kind: 'receipt', ref: 'pl-1' })).map((r) => r.object.id), ['r1']);
+      assert.deepEqual((await h.store.queryState({ kind: 'pledge', ref: 'bob' })), []);
+    });
+
+    it('When listing a kind with a limit, then pages follow id order without gaps or repeats', async () => {
+      const writes = Array.from({ length: 25 }, (_, i) => receipt(`r${String(i).padStart(2, '0')}`, 'alice'));
+      await h.store.commit(makeBatch(emptyEdge(), 1, { writes }).batch);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await h.store.queryState({ kind: 'receipt', limit: 10, ...(after === undefined ? {} : { after }) });
+        seen.push(...page.map((r) => r.object.id));
+        if (page.length < 10) break;
+        after = page[page.length - 1]!.object.id;
+      }
+      assert.deepEqual(seen, writes.map((w) => w.id));
+    });
+
+    it('When many batches commit, then every stored node matches a fresh recomputation', async () => {
+      let edge = emptyEdge();
+      const all: EntryRecord[] = [];
+      for (const n of [1, 2, 3, 7, 16, 1, 33]) {
+        const made = makeBatch(edge, n);
+        await h.store.commit(made.batch);
+        all.push(...made.batch.entries);
+        edge = made.edge;
+      }
+      const fresh = appendLeaves(emptyEdge(), all.map((e) => e.leafHash));
+      const stored = await h.store.nodes(fresh.nodes.map((n) => n.id));
+      fresh.nodes.forEach((n, i) => assert.deepEqual(stored[i], n.hash, `node ${n.id.level}/${n.id.index}`));
+    });
+
+    it('When the storage is reopened, then everything committed is still there', async function () {
+      if (h.reopen === undefined) this.skip();
+      const { batch } = makeBatch(emptyEdge(), 4, { writes: [receipt('r1', 'alice')] });
+      await h.store.commit(batch);
+      const again = await h.reopen!();
+      assert.equal(await again.size(), 4);
+      assert.equal((await again.latestCheckpoint())?.size, 4);
+      assert.equal((await again.getState([{ kind: 'receipt', id: 'r1' }])).size, 1);
+    });
+  });
+}
