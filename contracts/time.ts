@@ -15,8 +15,8 @@ export function timeValue(text: string): bigint | undefined {
   const back = new Date(ms);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() + 1 !== mo || back.getUTCDate() !== d) return undefined;
   if (back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) return undefined;
-  const frac = text.slice(20, -1).padEnd(9, '0');
-  return BigInt(ms) * 1_000_000n + BigInt(frac === '' ? '0' : frac);
+  const nanos = text.slice(20, -1).padEnd(9, '0'); // fraction digits after the '.', if any
+  return BigInt(ms) * 1_000_000n + BigInt(nanos);
 }
 
 /** True when `a` is strictly after `b`; both must be valid (undefined if either is not). */

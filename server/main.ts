@@ -1,6 +1,7 @@
 // `ledgerhouse` — the command line. The only module that reads flags and the environment (via loadConfig).
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './cli/audit-commands.js';
+import { registerDocsCommand } from './cli/docs-command.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerStartCommand } from './cli/start-command.js';
 import { registerTokenCommands } from './cli/token-commands.js';
@@ -15,6 +16,7 @@ registerStartCommand(program);
 registerAuditCommands(program);
 registerKeyCommands(program);
 registerTokenCommands(program);
+registerDocsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 // The node's own keys, kept as key files (mode 0600) in <dataDir>/keys and created on first start:
 // the log key (signs checkpoints), the operator key (registers parties), the gateway key (anchors telemetry).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from '../ledger/crypto/keys.js';
 
@@ -19,7 +19,10 @@ export function keyPath(dataDir: string, role: keyof NodeKeys): string {
 }
 
 function loadOrCreate(file: string, name: string): NamedKey {
-  if (!existsSync(file)) writeKeyFile(file, name, generateKeyPair());
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeKeyFile(file, name, generateKeyPair());
+  }
   return readKeyFile(file);
 }
 

@@ -77,11 +77,13 @@ interface VkeyParts {
 /** Splits `name+hash+base64(alg ‖ key)` and checks its shape (not the hash). Throws NoteError. */
 function splitVkey(s: string, what: string): VkeyParts {
   if (typeof s !== 'string') throw new TypeError(`${what}: expected string`);
-  const parts = s.split('+');
-  const [name, hash16, key64] = parts;
-  if (parts.length !== 3 || name === undefined || hash16 === undefined || key64 === undefined) {
-    throw new NoteError('NOTE_KEY_MALFORMED', `${what} must be name+keyhash+base64key`);
-  }
+  // Split at the first two '+' only, as Go's note.NewVerifier does: base64 itself may contain '+'.
+  const first = s.indexOf('+');
+  const second = first < 0 ? -1 : s.indexOf('+', first + 1);
+  if (second < 0) throw new NoteError('NOTE_KEY_MALFORMED', `${what} must be name+keyhash+base64key`);
+  const name = s.slice(0, first);
+  const hash16 = s.slice(first + 1, second);
+  const key64 = s.slice(second + 1);
   if (!isValidKeyName(name)) throw new NoteError('NOTE_KEY_MALFORMED', `${what}: invalid key name ${JSON.stringify(name)}`);
   if (!/^[0-9a-fA-F]{8}$/.test(hash16)) throw new NoteError('NOTE_KEY_MALFORMED', `${what}: key hash must be 8 hex digits`);
   let material: Uint8Array;

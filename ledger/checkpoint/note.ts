@@ -30,6 +30,8 @@ export {
 export const MAX_NOTE_BYTES = 1 << 20;
 export const MAX_NOTE_SIGNATURES = 100;
 const SIG_PREFIX = '\u2014 '; // em dash, space
+// C2SP signed-note: no ASCII control characters other than newline.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -15,9 +15,10 @@
 // Why cofactorless: RFC 8032 §5.1.7 allows either equation ("sufficient, but not required"); OpenSSL (our fast
 // path) implements the cofactorless one, and no cheap pre-check can make a cofactorless verifier agree with a
 // cofactored one on signatures with small-order components (CCTV `low_order_residue`). So we take OpenSSL's
-// equation everywhere and implement it on noble's point arithmetic here. This is also the "ref10" behaviour of
-// Go's crypto/ed25519, which verifies our checkpoints downstream. noble's own verify() is cofactored (it would
-// accept CCTV `low_order_residue` vectors) and is therefore not used.
+// equation everywhere and implement it on noble's point arithmetic here. It is also the equation of Go's
+// crypto/ed25519 ("ref10" behaviour), which verifies our checkpoints downstream; Go is laxer on A (steps 2–3),
+// so anything we sign, Go accepts. noble's own verify() is cofactored (it accepts CCTV `low_order_residue`
+// vectors) and is therefore not used.
 //
 // On the CCTV vectors this rule rejects exactly the flags non_canonical_A, non_canonical_R, low_order_A and
 // low_order_residue (and hence reencoded_k), and accepts the rest, including small-order R and keys with a

@@ -38,9 +38,11 @@ export function writeKeyFile(path: string, name: string, kp: KeyPair): void {
     writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new Error(`key file ${path} already exists; refusing to overwrite it (move it away or pick another path)`);
+      throw new Error(`key file ${path} already exists; refusing to overwrite it (move it away or pick another path)`, {
+        cause: e,
+      });
     }
-    throw new Error(`cannot write key file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot write key file ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -56,13 +58,13 @@ export function readKeyFile(path: string): { name: string } & KeyPair {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read key file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read key file ${path}: ${(e as Error).message}`, { cause: e });
   }
   let doc: unknown;
   try {
     doc = parseStrictJson(text);
   } catch (e) {
-    throw new Error(`key file ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`key file ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new Error(`key file ${path}: expected a JSON object`);
@@ -79,7 +81,7 @@ export function readKeyFile(path: string): { name: string } & KeyPair {
     seed = fromBase64(seedText, 'seed');
     publicKey = fromBase64(publicKeyText, 'publicKey');
   } catch (e) {
-    throw new Error(`key file ${path}: ${(e as Error).message}`);
+    throw new Error(`key file ${path}: ${(e as Error).message}`, { cause: e });
   }
   if (seed.length !== 32) throw new Error(`key file ${path}: "seed" must be 32 bytes, got ${seed.length}`);
   if (!equalBytes(publicKeyFromSeed(seed), publicKey)) {

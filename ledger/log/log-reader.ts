@@ -33,7 +33,7 @@ export class LogReader {
 
   async rootAt(size: number): Promise<Uint8Array> {
     await this.#checkSize('size', size, 0);
-    if (size === 0) return EMPTY_ROOT;
+    if (size === 0) return EMPTY_ROOT.slice(); // a copy: callers may not corrupt the shared constant
     return rootFromHashes(await this.store.nodes(rootPlan(size)));
   }
 
@@ -50,11 +50,11 @@ export class LogReader {
 
   async consistency(first: number, second: number): Promise<ConsistencyProof> {
     await this.#checkSize('second', second, 0);
-    if (!Number.isSafeInteger(first) || first < 0 || first > second) {
-      throw new LedgerError('INDEX_OUT_OF_RANGE', `first must satisfy 0 ≤ first ≤ second (${second}); got ${first}`, 'first');
+    // RFC 9162 §2.1.4.2: a consistency proof is defined from a non-empty tree (verifiers reject size1 = 0).
+    if (!Number.isSafeInteger(first) || first < 1 || first > second) {
+      throw new LedgerError('INDEX_OUT_OF_RANGE', `first must satisfy 1 ≤ first ≤ second (${second}); got ${first}`, 'first');
     }
-    // RFC 9162 §2.1.4: the proof between equal sizes, or from the empty tree, is empty.
-    const proof = first === 0 || first === second ? [] : await this.#consistencyNodes(first, second);
+    const proof = first === second ? [] : await this.#consistencyNodes(first, second);
     return { first, second, firstRoot: await this.rootAt(first), secondRoot: await this.rootAt(second), proof };
   }
 

@@ -45,23 +45,27 @@ function requireEdge(edge: RightEdge): void {
   if (edge.hashes.length !== popCount(edge.size)) {
     throw new RangeError(`edge.hashes has ${edge.hashes.length} hashes, size ${edge.size} needs ${popCount(edge.size)}`);
   }
-  edge.hashes.forEach((hash, i) => requireHash(hash, `edge.hashes[${i}]`));
+  requireHashes(edge.hashes, 'edge.hashes');
 }
 
-function requireHash(hash: unknown, name: string): void {
-  if (!(hash instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
-  if (hash.length !== HASH_SIZE) throw new RangeError(`${name} must be ${HASH_SIZE} bytes, got ${hash.length}`);
+/** Every element is a 32-byte Uint8Array (the message is only built on failure: this runs once per leaf). */
+function requireHashes(hashes: readonly unknown[], name: string): void {
+  for (let i = 0; i < hashes.length; i++) {
+    const hash = hashes[i];
+    if (!(hash instanceof Uint8Array)) throw new TypeError(`${name}[${i}] must be a Uint8Array`);
+    if (hash.length !== HASH_SIZE) throw new RangeError(`${name}[${i}] must be ${HASH_SIZE} bytes, got ${hash.length}`);
+  }
 }
 
 /**
  * Appends leaf hashes (RFC 6962 §2.1 leaf hashes, see hashLeaf) to the edge. Pure: returns a new edge and the
- * newly complete nodes; the inputs are not modified. Throws when the edge is malformed or a leaf hash is not
- * 32 bytes.
+ * newly complete nodes; the inputs are not modified. The given hash arrays are shared, not copied (this is the
+ * hot path), so do not mutate them afterwards. Throws when the edge is malformed or a leaf hash is not 32 bytes.
  */
 export function appendLeaves(edge: RightEdge, leafHashes: readonly Uint8Array[]): AppendResult {
   requireEdge(edge);
   if (!Array.isArray(leafHashes)) throw new TypeError('leafHashes must be an array of Uint8Array');
-  leafHashes.forEach((hash, i) => requireHash(hash, `leafHashes[${i}]`));
+  requireHashes(leafHashes, 'leafHashes');
   if (!Number.isSafeInteger(edge.size + leafHashes.length)) throw new RangeError('leafHashes would overflow the log');
 
   const stack = edge.hashes.slice(); // one copy per batch; pushes and pops below are O(1)

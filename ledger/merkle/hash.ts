@@ -7,8 +7,11 @@ export const LEAF_PREFIX = 0x00;
 export const NODE_PREFIX = 0x01;
 /** Output size of SHA-256 in bytes. */
 export const HASH_SIZE = 32;
-/** MTH({}) = SHA-256() — the root of the empty tree. RFC 6962 §2.1 */
+/** MTH({}) = SHA-256() — the root of the empty tree. RFC 6962 §2.1 Shared: treat as read-only. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
+
+const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
+nodeInput[0] = NODE_PREFIX;
 
 function requireBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
@@ -30,6 +33,12 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   requireBytes(left, 'left');
   requireBytes(right, 'right');
+  if (left.length === HASH_SIZE && right.length === HASH_SIZE) {
+    // The hot path of appends: reuse one buffer (sha256 is synchronous and keeps no reference to its input).
+    nodeInput.set(left, 1);
+    nodeInput.set(right, 1 + HASH_SIZE);
+    return sha256(nodeInput);
+  }
   const input = new Uint8Array(1 + left.length + right.length);
   input[0] = NODE_PREFIX;
   input.set(left, 1);

@@ -54,7 +54,10 @@ export class MemoryTree {
 
   /** The leaf hash at `index`. */
   leafHash(index: number): Uint8Array {
-    this.#requireSize(index + 1, 'index');
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      throw new TypeError(`index must be an integer, got ${String(index)}`);
+    }
+    if (index < 0 || index >= this.size) throw new RangeError(`index ${index} is outside [0, ${this.size})`);
     return this.getNodes([{ level: 0, index }])[0] as Uint8Array;
   }
 

@@ -8,7 +8,7 @@ import type { NodeId } from './node-id.js';
 
 export interface ProofPlan {
   /** Complete (stored) nodes whose hashes build the proof, in proof order. */
-  ids: NodeId[];
+  readonly ids: NodeId[];
   /**
    * `ids[begin, end)` are the complete nodes under the ephemeral node — the right-border node that is not complete
    * at this tree size — lowest level first; they fold into one proof element. `begin === end` when there is none.

@@ -3,6 +3,8 @@
 // throws TypeError. Everything a dishonest or broken log could send — wrong-length hashes, out-of-range or
 // negative indices and sizes (including uint64 values past 2^53), proofs of the wrong length, altered bits —
 // simply does not verify: false (or null for the root-computing functions).
+// A proof binds the leaf index, but the tree size only through the root: as RFC 9162 §2.1.3.2 assumes, take size
+// and root together from one verified checkpoint (signed tree head), never from separate sources.
 import { bitLength, popCount, shiftRight, trailingZeros, xor } from './bits.js';
 import { HASH_SIZE, hashChildren } from './hash.js';
 
@@ -26,7 +28,9 @@ function requireBytes(value: unknown, name: string): asserts value is Uint8Array
 
 function requireProof(proof: readonly Uint8Array[]): void {
   if (!Array.isArray(proof)) throw new TypeError('proof must be an array of Uint8Array');
-  proof.forEach((hash, i) => requireBytes(hash, `proof[${i}]`));
+  for (let i = 0; i < proof.length; i++) {
+    if (!(proof[i] instanceof Uint8Array)) throw new TypeError(`proof[${i}] must be a Uint8Array`);
+  }
 }
 
 function allHashSized(hashes: readonly Uint8Array[]): boolean {

@@ -128,17 +128,20 @@ export class CommitPipeline {
   #kick(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#idle = this.#drain().finally(() => {
-      this.#running = false;
-    });
+    this.#idle = this.#drain();
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      // Let I/O callbacks enqueue more work so batches fill up under load.
-      await new Promise<void>((r) => setImmediate(r));
-      const batch = this.#queue.splice(0, this.#opts.maxBatch);
-      await this.#runBatch(batch);
+    try {
+      while (this.#queue.length > 0) {
+        // Let I/O callbacks enqueue more work so batches fill up under load.
+        await new Promise<void>((r) => setImmediate(r));
+        const batch = this.#queue.splice(0, this.#opts.maxBatch);
+        await this.#runBatch(batch);
+      }
+    } finally {
+      // Same synchronous step as the empty-queue check above: a submit cannot slip in between and be stranded.
+      this.#running = false;
     }
   }
 

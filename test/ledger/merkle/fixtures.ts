@@ -13,6 +13,20 @@ export function leafHashes(count: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => naiveLeafHash(leafData(i)));
 }
 
+/**
+ * Cheap, distinct 32-byte stand-ins for leaf hashes (no SHA-256): the tree only ever sees leaf hashes, so large
+ * tests spend their hashing on the tree itself.
+ */
+export function syntheticLeafHashes(count: number, from = 0): Uint8Array[] {
+  return Array.from({ length: count }, (_, k) => {
+    const bytes = new Uint8Array(32).fill(0xa5);
+    const view = new DataView(bytes.buffer);
+    view.setFloat64(0, from + k);
+    view.setUint32(28, Math.imul(from + k, 0x9e3779b1) >>> 0);
+    return bytes;
+  });
+}
+
 /** A MemoryTree and a NaiveTree over the same `count` leaves. */
 export function twinTrees(count: number): { tree: MemoryTree; naive: NaiveTree; hashes: Uint8Array[] } {
   const hashes = leafHashes(count);

@@ -40,8 +40,12 @@ export class NaiveTree {
     this.#leaves = leafHashes;
   }
 
+  get size(): number {
+    return this.#leaves.length;
+  }
+
   /** MTH(D[lo:hi]). RFC 6962 §2.1 */
-  mth(lo = 0, hi = this.#leaves.length): Uint8Array {
+  mth(lo = 0, hi = this.size): Uint8Array {
     const n = hi - lo;
     if (n === 0) return sha256(new Uint8Array(0));
     if (n === 1) return this.#leaves[lo] as Uint8Array;
@@ -55,7 +59,7 @@ export class NaiveTree {
   }
 
   /** PATH(m, D[lo:hi]). RFC 6962 §2.1.1 */
-  path(m: number, lo = 0, hi = this.#leaves.length): Uint8Array[] {
+  path(m: number, lo = 0, hi = this.size): Uint8Array[] {
     const n = hi - lo;
     if (n === 1) return [];
     const k = splitPoint(n);
@@ -64,7 +68,7 @@ export class NaiveTree {
   }
 
   /** PROOF(m, D[n]) = SUBPROOF(m, D[n], true). RFC 6962 §2.1.2 */
-  proof(m: number, n = this.#leaves.length): Uint8Array[] {
+  proof(m: number, n = this.size): Uint8Array[] {
     return this.#subproof(m, 0, n, true);
   }
 
@@ -74,6 +78,38 @@ export class NaiveTree {
     const k = splitPoint(n);
     if (m <= k) return [...this.#subproof(m, lo, lo + k, b), this.mth(lo + k, hi)];
     return [...this.#subproof(m - k, lo + k, hi, false), this.mth(lo, lo + k)];
+  }
+}
+
+/**
+ * The same definitions over a huge tree whose leaves all have one hash: MTH(D[lo:hi]) then depends only on
+ * hi − lo, which makes sizes up to 2^53 − 1 computable by the RFC recursion itself.
+ */
+export class UniformNaiveTree extends NaiveTree {
+  readonly #leaf: Uint8Array;
+  readonly #size: number;
+  readonly #bySize = new Map<number, Uint8Array>();
+
+  constructor(leafHash: Uint8Array, size: number) {
+    super([]);
+    this.#leaf = leafHash;
+    this.#size = size;
+  }
+
+  override get size(): number {
+    return this.#size;
+  }
+
+  override mth(lo = 0, hi = this.size): Uint8Array {
+    const n = hi - lo;
+    if (n === 0) return sha256(new Uint8Array(0));
+    if (n === 1) return this.#leaf;
+    const known = this.#bySize.get(n);
+    if (known !== undefined) return known;
+    const k = splitPoint(n);
+    const hash = naiveNodeHash(this.mth(0, k), this.mth(k, n));
+    this.#bySize.set(n, hash);
+    return hash;
   }
 }
 

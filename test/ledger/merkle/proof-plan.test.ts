@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { hashChildren } from '../../../ledger/merkle/hash.js';
+import { hashChildren, hashLeaf } from '../../../ledger/merkle/hash.js';
 import type { NodeId } from '../../../ledger/merkle/node-id.js';
 import { assembleProof, consistencyPlan, inclusionPlan } from '../../../ledger/merkle/proof-plan.js';
 import type { ProofPlan } from '../../../ledger/merkle/proof-plan.js';
+import { rootFromHashes, rootPlan } from '../../../ledger/merkle/root.js';
+import { verifyConsistency, verifyInclusion } from '../../../ledger/merkle/verify.js';
+import { UniformNaiveTree } from './naive-reference.js';
 
 const ids = (pairs: [number, number][]): NodeId[] => pairs.map(([level, index]) => ({ level, index }));
 
@@ -71,6 +74,37 @@ describe('ledger/merkle/proof-plan', () => {
         assert.ok(inc.ids.length <= 2 * log && con.ids.length <= 2 * log + 1, `${inc.ids.length}, ${con.ids.length}`);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  // In a tree whose leaves are all equal, complete node (L, i) has a hash that depends on L alone, so a "store" of
+  // 54 hashes serves any size: plans, assembly, roots and verification meet the RFC recursion past 2^32 leaves.
+  it('When the tree is far past 2^32 leaves, then planned proofs equal RFC PATH and PROOF and verify', () => {
+    const leaf = hashLeaf(Uint8Array.of(42));
+    const byLevel = [leaf];
+    for (let level = 1; level <= 53; level++) {
+      const below = byLevel[level - 1] as Uint8Array;
+      byLevel.push(hashChildren(below, below));
+    }
+    const fetch = (plan: NodeId[]): Uint8Array[] => plan.map((id) => byLevel[id.level] as Uint8Array);
+    fc.assert(
+      fc.property(bigSize, fc.double({ min: 0, max: 1, noNaN: true }), (size, f) => {
+        const naive = new UniformNaiveTree(leaf, size);
+        const root = rootFromHashes(fetch(rootPlan(size)));
+        assert.deepEqual(root, naive.mth());
+        const index = Math.min(size - 1, Math.floor(f * size));
+        const inc = inclusionPlan(index, size);
+        const incProof = assembleProof(inc, fetch(inc.ids));
+        assert.deepEqual(incProof, naive.path(index));
+        assert.ok(verifyInclusion(leaf, index, size, incProof, root));
+        assert.ok(verifyInclusion(leaf, BigInt(index), BigInt(size), incProof, root));
+        const size1 = Math.max(1, index);
+        const con = consistencyPlan(size1, size);
+        const conProof = assembleProof(con, fetch(con.ids));
+        assert.deepEqual(conProof, naive.proof(size1));
+        assert.ok(verifyConsistency(size1, size, conProof, naive.mth(0, size1), root));
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -30,11 +30,15 @@ function applyTamper(proof: Uint8Array[], t: Tamper): Uint8Array[] | undefined {
     return out;
   }
   if (out.length === 0) return undefined;
-  const at = t.at % out.length;
-  if (t.kind === 'flip') (out[at] as Uint8Array)[t.bit >> 3] ^= 1 << (t.bit & 7);
-  else if (t.kind === 'drop') out.splice(at, 1);
-  else if (out.length < 2 || (out[0] as Uint8Array).every((b, i) => b === out[1]?.[i])) return undefined;
-  else out.reverse();
+  if (t.kind === 'flip') {
+    const hash = out[t.at % out.length] as Uint8Array;
+    hash[t.bit >> 3] = (hash[t.bit >> 3] as number) ^ (1 << (t.bit & 7));
+  } else if (t.kind === 'drop') {
+    out.splice(t.at % out.length, 1);
+  } else {
+    if (out.length < 2) return undefined;
+    out.reverse();
+  }
   return out;
 }
 
