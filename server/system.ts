@@ -31,6 +31,8 @@ export interface System {
 }
 
 export const OPERATOR_ID = 'operator';
+/** The party the telemetry gateway signs anchors and alerts as. */
+export const GATEWAY_ID = 'gateway';
 
 export function contractServices() {
   return {
@@ -68,6 +70,14 @@ async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: Nod
     body: { origin, operator: { id: OPERATOR_ID, name: 'Registry operator', publicKey: toBase64(keys.operator.publicKey) } },
   };
   await pipeline.submit({ tx, sigs: [signTx(tx, OPERATOR_ID, keys.operator.seed)] });
+  const reg = {
+    v: 1 as const,
+    type: 'party.register',
+    nonce: 'gateway-registration',
+    ts: tx.ts,
+    body: { id: GATEWAY_ID, role: 'gateway', name: 'Telemetry gateway', publicKey: toBase64(keys.gateway.publicKey) },
+  };
+  await pipeline.submit({ tx: reg, sigs: [signTx(reg, OPERATOR_ID, keys.operator.seed)] });
 }
 
 export async function startSystem(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel })): Promise<System> {

@@ -61,6 +61,7 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
   let checkpoints = 0;
   let objects = 0;
   let lastTime = '';
+  let verifiedSize = 0;
   const latest = await source.latest();
   const size = latest?.size ?? 0;
   try {
@@ -73,8 +74,11 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
       }
       if (body!.size !== at.size) fail(`checkpoint note says size ${body!.size}, stored as size ${cp.size}`);
       if (!equalBytes(body!.rootHash, edgeRoot(at))) {
-        fail(`checkpoint at size ${at.size} commits to root ${toHex(body!.rootHash)}, but the entries hash to ${toHex(edgeRoot(at))}`);
+        // The previous checkpoint verified, so the altered entry lies between the two.
+        const suspects = verifiedSize + 1 === at.size ? `entry ${verifiedSize}` : `one of entries ${verifiedSize}–${at.size - 1}`;
+        fail(`checkpoint at size ${at.size} commits to root ${toHex(body!.rootHash)}, but the entries hash to ${toHex(edgeRoot(at))}: ${suspects} was altered after it was signed`, verifiedSize);
       }
+      verifiedSize = at.size;
       checkpoints++;
     };
 
@@ -95,7 +99,11 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
         edge = appended.edge;
         fresh.push(...appended.nodes.filter((n) => n.id.level > 0));
         const cp = await source.checkpointAt(edge.size);
-        if (cp !== undefined) checkCheckpoint(cp, edge);
+        if (cp !== undefined) {
+          // Nodes first: a mismatching node names the edited entry; a mismatching root only says "somewhere".
+          await compareNodes(source, fresh.splice(0));
+          checkCheckpoint(cp, edge);
+        }
       }
       await compareNodes(source, fresh);
       opts.onProgress?.(end, size);

@@ -51,6 +51,9 @@ export function ledgerRoutes(deps: LedgerRouteDeps): Router {
   });
 
   r.get('/entries', async (req, res) => {
+    if (req.headers.authorization === undefined) {
+      throw new HttpProblem('UNAUTHENTICATED', 'entry contents need a bearer token; hashes are public at /v1/ledger/leaves');
+    }
     const { start, end } = await range(req, deps.reader);
     const records = await deps.store.entries(start, end);
     const visible = [];
