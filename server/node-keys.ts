@@ -1,5 +1,6 @@
 // The node's own keys, kept as key files (mode 0600) in <dataDir>/keys and created on first start:
-// the log key (signs checkpoints), the operator key (registers parties), the gateway key (anchors telemetry).
+// the log key (signs checkpoints), the operator key (registers parties), the gateway key (anchors telemetry),
+// the webhook key (signs webhook deliveries; banks verify them with its public key).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from '../ledger/crypto/keys.js';
@@ -12,6 +13,7 @@ export interface NodeKeys {
   readonly log: NamedKey;
   readonly operator: NamedKey;
   readonly gateway: NamedKey;
+  readonly webhook: NamedKey;
 }
 
 export function keyPath(dataDir: string, role: keyof NodeKeys): string {
@@ -31,5 +33,6 @@ export function loadNodeKeys(dataDir: string, origin: string): NodeKeys {
     log: loadOrCreate(keyPath(dataDir, 'log'), origin),
     operator: loadOrCreate(keyPath(dataDir, 'operator'), 'operator'),
     gateway: loadOrCreate(keyPath(dataDir, 'gateway'), 'gateway'),
+    webhook: loadOrCreate(keyPath(dataDir, 'webhook'), 'webhook'),
   };
 }

@@ -1,7 +1,7 @@
 // The bytes a device signs, and signing helpers for device firmware, the simulator and tests. Browser-safe.
 // A signature covers DOMAIN ‖ RFC 8785(message without `sig`); the domain is `reading` for a single reading and
 // `readingBatch` for a batch, so one can never stand for the other.
-import { DOMAIN, domainMessage, type Domain } from '../../ledger/crypto/domain.js';
+import { domainMessage, type Domain } from '../../ledger/crypto/domain.js';
 import { sign } from '../../ledger/crypto/ed25519.js';
 import { toBase64 } from '../../ledger/encoding/bytes.js';
 import { canonicalBytes } from '../../ledger/encoding/canonical.js';
@@ -35,5 +35,3 @@ export function signBatch(device: string, readings: readonly BatchItem[], seed: 
   const unsigned = { device, kind: 'batch' as const, readings };
   return { ...unsigned, sig: toBase64(signFn(seed, telemetrySigningBytes(unsigned))) };
 }
-
-export { DOMAIN };

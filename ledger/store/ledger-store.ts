@@ -105,6 +105,8 @@ export interface LedgerStore {
   queryState(query: StateQuery): Promise<StateRecord[]>;
   /** Events with index ≥ fromIndex, in log order, at most `limit`. */
   events(fromIndex: number, limit: number): Promise<EventRecord[]>;
+  /** Events that refer to object id `ref` (any kind), in log order, with index ≥ fromIndex, at most `limit`. */
+  eventsByRef(ref: string, fromIndex: number, limit: number): Promise<EventRecord[]>;
 
   close(): Promise<void>;
 }
@@ -115,6 +117,11 @@ export function stateKey(kind: Kind, id: string): string {
 
 /** Fields of a state object that name another object or party; indexed for `queryState({ ref })`. */
 export const REF_FIELDS = ['holder', 'warehouse', 'bank', 'receipt', 'pledge', 'inspector', 'lot'] as const;
+
+/** Every object id an event refers to (its `refs`, all kinds). */
+export function eventRefs(event: ContractEvent): string[] {
+  return [...new Set(Object.values(event.refs).flatMap((ids) => ids ?? []))];
+}
 
 export function refsOf(object: StateObject): string[] {
   const refs = new Set<string>();

@@ -4,6 +4,7 @@ import type { Kind } from '../../contracts/types.js';
 import type { NodeId } from '../merkle/node-id.js';
 import {
   SequenceConflict,
+  eventRefs,
   refsOf,
   stateKey,
   type CheckpointRecord,
@@ -105,6 +106,10 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async events(fromIndex: number, limit: number): Promise<EventRecord[]> {
     return this.#events.filter((e) => e.index >= fromIndex).slice(0, limit);
+  }
+
+  async eventsByRef(ref: string, fromIndex: number, limit: number): Promise<EventRecord[]> {
+    return this.#events.filter((e) => e.index >= fromIndex && eventRefs(e.event).includes(ref)).slice(0, limit);
   }
 
   async close(): Promise<void> {}

@@ -5,6 +5,7 @@ import type { Kind, StateObject } from '../../contracts/types.js';
 import type { NodeId } from '../merkle/node-id.js';
 import {
   SequenceConflict,
+  eventRefs,
   refsOf,
   stateKey,
   type CheckpointRecord,
@@ -41,6 +42,11 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE events (idx INTEGER NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (idx, seq)) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 2,
+    sql: `CREATE TABLE event_refs (ref TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
+            PRIMARY KEY (ref, idx, seq)) WITHOUT ROWID;`,
   },
 ];
 
@@ -102,6 +108,10 @@ export class SqliteLedgerStore implements LedgerStore {
       ),
       insertEvent: db.prepare('INSERT INTO events (idx, seq, value) VALUES (?, ?, ?)'),
       events: db.prepare('SELECT idx, seq, value FROM events WHERE idx >= ? ORDER BY idx, seq LIMIT ?'),
+      insertEventRef: db.prepare('INSERT OR IGNORE INTO event_refs (ref, idx, seq) VALUES (?, ?, ?)'),
+      eventsByRef: db.prepare(
+        'SELECT e.idx, e.seq, e.value FROM event_refs r JOIN events e ON e.idx = r.idx AND e.seq = r.seq WHERE r.ref = ? AND r.idx >= ? ORDER BY r.idx, r.seq LIMIT ?',
+      ),
     };
     this.#commitTx = db.transaction((batch: CommitBatch) => this.#commitSync(batch));
   }
@@ -125,7 +135,10 @@ export class SqliteLedgerStore implements LedgerStore {
       s.deleteRefs.run(kind, id);
       for (const ref of refsOf(w.object)) s.insertRef.run(ref, kind, id);
     }
-    for (const ev of batch.events) s.insertEvent.run(ev.index, ev.seq, JSON.stringify(ev.event));
+    for (const ev of batch.events) {
+      s.insertEvent.run(ev.index, ev.seq, JSON.stringify(ev.event));
+      for (const ref of eventRefs(ev.event)) s.insertEventRef.run(ref, ev.index, ev.seq);
+    }
     const cp = batch.checkpoint;
     s.insertCheckpoint.run(cp.size, cp.rootHash, cp.note);
   }
@@ -190,6 +203,11 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async events(fromIndex: number, limit: number): Promise<EventRecord[]> {
     const rows = this.#stmt.events.all(fromIndex, limit) as { idx: number; seq: number; value: string }[];
+    return rows.map((r) => ({ index: r.idx, seq: r.seq, event: JSON.parse(r.value) }));
+  }
+
+  async eventsByRef(ref: string, fromIndex: number, limit: number): Promise<EventRecord[]> {
+    const rows = this.#stmt.eventsByRef.all(ref, fromIndex, limit) as { idx: number; seq: number; value: string }[];
     return rows.map((r) => ({ index: r.idx, seq: r.seq, event: JSON.parse(r.value) }));
   }
 

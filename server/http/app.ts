@@ -10,6 +10,7 @@ import type { CommitPipeline } from '../../ledger/pipeline/commit-pipeline.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
 import { authenticate, principalOf } from '../auth/authenticate.js';
 import type { TokenStore } from '../auth/token-store.js';
+import { AccessControl } from '../access/access-control.js';
 import { strictJsonBody } from './json-body.js';
 import { ledgerRoutes } from './ledger-routes.js';
 import { HttpProblem, classify, sendProblem } from './problem.js';
@@ -25,10 +26,9 @@ export interface AppDeps {
   readonly logger: Logger;
 }
 
-const ALL_SEEING = new Set(['operator', 'regulator']);
-
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  const access = new AccessControl(deps.store);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
@@ -50,8 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
     verifierKey: deps.verifierKey,
     canReadEntry: async (req: Request, entry: LedgerEntry) => {
       const p = principalOf(req.res!);
-      if (p === undefined) return false;
-      return ALL_SEEING.has(p.role) || entry.sigs.some((s) => s.signer === p.partyId);
+      return p !== undefined && access.canSeeEntry(p, entry);
     },
   }));
 

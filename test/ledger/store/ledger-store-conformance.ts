@@ -105,6 +105,22 @@ export function ledgerStoreConformance(adapter: string, open: () => Promise<Stor
       assert.equal((await h.store.events(0, 100)).length, 2);
     });
 
+    it('When events refer to an object, then eventsByRef returns exactly those, in log order', async () => {
+      const { batch, edge } = makeBatch(emptyEdge(), 3);
+      await h.store.commit(batch);
+      const more = makeBatch(edge, 2);
+      const events = [
+        { index: 3, seq: 0, event: { type: 'receipt.transferred', refs: { receipt: ['r7'], party: ['bob'] } } },
+        { index: 4, seq: 0, event: { type: 'pledge.created', refs: { receipt: ['r7'], pledge: ['pl-1'] } } },
+        { index: 4, seq: 1, event: { type: 'other', refs: { receipt: ['r8'] } } },
+      ];
+      await h.store.commit({ ...more.batch, events });
+      assert.deepEqual((await h.store.eventsByRef('r7', 0, 10)).map((e) => [e.index, e.seq]), [[3, 0], [4, 0]]);
+      assert.deepEqual((await h.store.eventsByRef('r7', 4, 10)).map((e) => e.event.type), ['pledge.created']);
+      assert.deepEqual((await h.store.eventsByRef('r1', 0, 2)).map((e) => e.index), [0, 1]);
+      assert.deepEqual(await h.store.eventsByRef('nobody', 0, 10), []);
+    });
+
     it('When a node is not stored, then reading it throws a RangeError naming it', async () => {
       await h.store.commit(makeBatch(emptyEdge(), 3).batch);
       await assert.rejects(h.store.nodes([{ level: 2, index: 0 }]), /level 2 index 0/);

@@ -81,12 +81,17 @@ describe('HTTP ledger endpoints', () => {
     assert.match(String(body['detail']), /revoked/);
   });
 
-  it('When a holder reads entries, then it sees only entries it signed', async () => {
+  it('When a holder reads entries, then it sees only entries it signed or that concern its objects', async () => {
     const { token } = await h.token('bob');
     const size = h.ledger.pipeline.size;
     const body = (await (await get(`/v1/ledger/entries?start=0&end=${size}`, token)).json()) as { entries: { entry: { sigs: { signer: string }[] } }[] };
     assert.ok(body.entries.length >= 1);
-    for (const e of body.entries) assert.ok(e.entry.sigs.some((s) => s.signer === 'bob'));
+    const types = body.entries.map((e) => (e.entry as unknown as { tx: { type: string } }).tx.type);
+    // bob signed the transfer of his receipt to alice; having given it away he no longer sees its other entries,
+    // and nothing of alice's pledge with bank-a.
+    assert.ok(types.includes('receipt.transfer'), types.join());
+    assert.ok(!types.includes('receipt.issue'), types.join());
+    assert.ok(!types.includes('pledge.create'), types.join());
   });
 
   it('When an unknown route is asked, then 404 problem+json', async () => {
