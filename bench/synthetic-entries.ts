@@ -32,8 +32,8 @@ export function syntheticEntries(start: number, count: number): UnhashedEntry[] 
 }
 
 /**
- * A minimal entry for building very large trees quickly: a 15–25 byte canonical JSON leaf and a sequential
- * tx hash (keeps the unique index append-only). `leafHash` is given by the caller.
+ * A minimal entry for building very large trees quickly: a 15–25 byte canonical JSON leaf, a sequential tx hash
+ * and a zero-padded nonce (so both unique indexes grow append-only). `leafHash` is given by the caller.
  */
 export function minimalEntry(index: number, leafHash: Uint8Array): EntryRecord {
   return {
@@ -43,6 +43,6 @@ export function minimalEntry(index: number, leafHash: Uint8Array): EntryRecord {
     txHash: index.toString(16).padStart(64, '0'),
     type: TYPE,
     signer: 'bench',
-    nonce: String(index),
+    nonce: String(index).padStart(15, '0'),
   };
 }

@@ -5,6 +5,7 @@ import { registerDocsCommand } from './cli/docs-command.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerStartCommand } from './cli/start-command.js';
 import { registerTokenCommands } from './cli/token-commands.js';
+import { registerTxCommand } from './cli/tx-command.js';
 import { CliError } from './cli/cli-error.js';
 
 const program = new Command('ledgerhouse')
@@ -17,6 +18,7 @@ registerAuditCommands(program);
 registerKeyCommands(program);
 registerTokenCommands(program);
 registerDocsCommand(program);
+registerTxCommand(program);
 
 try {
   await program.parseAsync(process.argv);

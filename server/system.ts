@@ -17,6 +17,7 @@ import { signTx } from '../ledger/tx/sign-tx.js';
 import { SqliteTokenStore } from './auth/sqlite-token-store.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
 import { loadNodeKeys, type NodeKeys } from './node-keys.js';
 
 export interface System {
@@ -86,6 +87,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const tokens = new SqliteTokenStore(db);
   const app = createApp({
     store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
+    metrics: createMetrics(),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {

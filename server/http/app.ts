@@ -1,19 +1,26 @@
-// The HTTP application: request ids, authentication, routes, and problem+json for every error (Express 5's
-// default handler would answer HTML with a stack trace).
+// The HTTP application: request ids, structured request logs, authentication, the API routes (declared once for
+// OpenAPI and validation), metrics, and problem+json for every error (Express 5's default handler would answer HTML
+// with a stack trace).
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { TX_TYPES, txBodySchema } from '../../contracts/index.js';
 import type { Clock } from '../../ledger/clock.js';
 import type { LedgerEntry } from '../../ledger/entry/entry.js';
 import type { LogReader } from '../../ledger/log/log-reader.js';
 import type { CommitPipeline } from '../../ledger/pipeline/commit-pipeline.js';
+import { SIGNED_TX_SCHEMA } from '../../ledger/pipeline/envelope.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
+import { AccessControl } from '../access/access-control.js';
 import { authenticate, principalOf } from '../auth/authenticate.js';
 import type { TokenStore } from '../auth/token-store.js';
-import { AccessControl } from '../access/access-control.js';
+import { apiReferenceHtml } from './api-docs.js';
+import { mount, openApiDocument, type ApiRoute } from './api-route.js';
 import { strictJsonBody } from './json-body.js';
 import { ledgerRoutes } from './ledger-routes.js';
+import type { Metrics } from './metrics.js';
 import { HttpProblem, classify, sendProblem } from './problem.js';
+import { resourceRoutes } from './resource-routes.js';
 
 export interface AppDeps {
   readonly store: LedgerStore;
@@ -24,6 +31,40 @@ export interface AppDeps {
   readonly verifierKey: string;
   readonly origin: string;
   readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Further routes from other components (collateral, telemetry, evidence, webhooks, PDFs). */
+  readonly extraRoutes?: readonly ApiRoute[];
+  /** Routers mounted as they are (e.g. webhooks), after the API routes. */
+  readonly routers?: readonly Router[];
+}
+
+export const MAX_TX_BODY_BYTES = 128 * 1024;
+
+function coreRoutes(deps: AppDeps): ApiRoute[] {
+  return [
+    {
+      method: 'get', path: '/v1/health', tag: 'operations', access: 'public', summary: 'Liveness and log size',
+      responses: { 200: { description: 'ok' } },
+      async handler(_req, res) {
+        const cp = await deps.store.latestCheckpoint();
+        res.json({ status: 'ok', origin: deps.origin, size: cp?.size ?? 0, queueDepth: deps.pipeline.queueDepth });
+      },
+    },
+    {
+      method: 'post', path: '/v1/transactions', tag: 'transactions', access: 'the signatures inside the transaction',
+      summary: 'Submit a signed transaction; answers its committed index once it is in a signed checkpoint',
+      body: SIGNED_TX_SCHEMA,
+      responses: {
+        201: { description: 'committed', schema: { type: 'object', properties: { index: { type: 'integer' }, txHash: { type: 'string' }, duplicate: { const: false }, checkpointSize: { type: 'integer' } } } },
+        200: { description: 'the identical transaction was already committed (idempotent resubmission)' },
+      },
+      async handler(req, res) {
+        const committed = await deps.pipeline.submit(req.body);
+        deps.metrics?.committedEntries.inc(committed.duplicate ? 0 : 1);
+        res.status(committed.duplicate ? 200 : 201).json(committed);
+      },
+    },
+  ];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -32,32 +73,54 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
-    const id = typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id'])
-      ? req.headers['x-request-id'] : randomUUID();
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      deps.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      // Never log headers: they carry bearer tokens.
+      deps.logger.info({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'http');
+    });
     next();
   });
   app.use(authenticate(deps.tokens, deps.store, deps.clock));
+  app.post('/v1/transactions', ...strictJsonBody(MAX_TX_BODY_BYTES));
 
-  app.get('/v1/health', async (_req, res) => {
-    const cp = await deps.store.latestCheckpoint();
-    res.json({ status: 'ok', origin: deps.origin, size: cp?.size ?? 0, queueDepth: deps.pipeline.queueDepth });
+  const routes: ApiRoute[] = [
+    ...coreRoutes(deps),
+    ...ledgerRoutes({
+      store: deps.store, reader: deps.reader, verifierKey: deps.verifierKey,
+      canReadEntry: async (req: Request, entry: LedgerEntry) => {
+        const p = principalOf(req.res!);
+        return p !== undefined && access.canSeeEntry(p, entry);
+      },
+    }),
+    ...resourceRoutes({ store: deps.store, access }),
+    ...(deps.extraRoutes ?? []),
+  ];
+  const txSchemas = Object.fromEntries(TX_TYPES.map((t) => [`tx:${t}`, txBodySchema(t)]));
+  const openapi = openApiDocument(routes, { version: '1', schemas: { SignedTx: SIGNED_TX_SCHEMA, ...txSchemas } });
+  const api = Router();
+  mount(api, routes);
+  app.use(api);
+  for (const r of deps.routers ?? []) app.use(r);
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
   });
-
-  app.use('/v1/ledger', ledgerRoutes({
-    store: deps.store,
-    reader: deps.reader,
-    verifierKey: deps.verifierKey,
-    canReadEntry: async (req: Request, entry: LedgerEntry) => {
-      const p = principalOf(req.res!);
-      return p !== undefined && access.canSeeEntry(p, entry);
-    },
-  }));
-
-  app.post('/v1/transactions', ...strictJsonBody(128 * 1024), async (req, res) => {
-    const committed = await deps.pipeline.submit(req.body);
-    res.status(committed.duplicate ? 200 : 201).json(committed);
+  app.get('/v1/docs', (_req, res) => {
+    res.type('text/html').send(apiReferenceHtml(openapi));
   });
+  if (deps.metrics !== undefined) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (_req, res) => {
+      metrics.queueDepth.set(deps.pipeline.queueDepth);
+      metrics.logSize.set(deps.pipeline.size);
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
 
   app.use((req, _res, next) => next(new HttpProblem('NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   // Express recognises an error handler by its four parameters.

@@ -7,6 +7,7 @@ import type { SqliteLedgerStore } from '../../ledger/store/sqlite-ledger-store.j
 import { SqliteTokenStore } from '../../server/auth/sqlite-token-store.js';
 import { hashToken, newToken } from '../../server/auth/token-store.js';
 import { createApp } from '../../server/http/app.js';
+import { createMetrics } from '../../server/http/metrics.js';
 import { ORIGIN, openHarness, type LedgerHarness } from './ledger-harness.js';
 
 export interface HttpHarness {
@@ -23,7 +24,7 @@ export async function openHttpHarness(): Promise<HttpHarness> {
   const tokens = new SqliteTokenStore((ledger.store as SqliteLedgerStore).db);
   const app = createApp({
     store: ledger.store, reader: new LogReader(ledger.store), pipeline: ledger.pipeline, tokens, clock: ledger.clock,
-    verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }),
+    verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), metrics: createMetrics(),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseStrictJson } from '../../../ledger/encoding/strict-json.js';
 import { CliError } from '../cli-error.js';
-import { asSchema, childSchema, isArrayIndex, typeOf, type Schema } from './schema-walk.js';
+import { childSchema, isArrayIndex, typeOf, type Schema } from './schema-walk.js';
 
 export interface BodyFlags {
   readonly body?: string;
@@ -134,6 +134,6 @@ export function applySetting(body: Record<string, unknown>, schema: Schema, sett
 /** The body for `type`: --body/--body-file, then each --set in order. */
 export function buildBody(type: string, schema: Schema, flags: BodyFlags): Record<string, unknown> {
   const body = baseBody(flags, type);
-  for (const setting of flags.set) applySetting(body, asSchema(schema) ?? {}, setting, type);
+  for (const setting of flags.set) applySetting(body, schema, setting, type);
   return body;
 }

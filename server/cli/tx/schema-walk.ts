@@ -23,7 +23,11 @@ export function requiredNames(s: Schema): Set<string> {
 
 export function alternatives(s: Schema): Schema[] {
   const alts = s['oneOf'] ?? s['anyOf'];
-  return Array.isArray(alts) ? alts.flatMap((a) => asSchema(a) ?? []) : [];
+  if (!Array.isArray(alts)) return [];
+  return alts.flatMap((a: unknown): Schema[] => {
+    const alt = asSchema(a);
+    return alt === undefined ? [] : [alt];
+  });
 }
 
 /** The JSON type a schema declares, or, for a oneOf of objects, 'object'; undefined when it says nothing. */

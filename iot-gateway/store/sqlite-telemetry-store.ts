@@ -1,0 +1,200 @@
+// SQLite TelemetryStore (better-sqlite3), sharing the ledger's database file under its own migration scope. Opened
+// through openSqlite, so WAL + synchronous=FULL: when `append` returns, the readings are on disk and may be
+// acknowledged. Each call is one synchronous transaction; statements are prepared once. Records are kept as their
+// RFC 8785 text, which is exactly the Merkle leaf, so a proof never depends on re-serialisation.
+import { randomBytes } from 'node:crypto';
+import { canonicalJson } from '../../ledger/encoding/canonical.js';
+import { migrate, openSqlite, type Migration, type SqliteDatabase } from '../../ledger/store/sqlite-database.js';
+import { classifySeq, type SeqGap } from '../verify/sequence.js';
+import {
+  BatchConflict,
+  type AppendResult,
+  type BatchMessage,
+  type BatchRecord,
+  type ReadingPage,
+  type ReadingQuery,
+  type ReadingRecord,
+  type StoredReading,
+  type TelemetryStore,
+} from './telemetry-store.js';
+
+const MIGRATIONS: readonly Migration[] = [{
+  version: 1,
+  sql: `
+    CREATE TABLE tl_readings (id INTEGER PRIMARY KEY, device TEXT NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL,
+      kind TEXT NOT NULL, record TEXT NOT NULL, batch_id TEXT, UNIQUE (device, seq));
+    CREATE INDEX tl_readings_device_ts ON tl_readings (device, ts, id);
+    CREATE INDEX tl_readings_unbatched ON tl_readings (id) WHERE batch_id IS NULL;
+    CREATE TABLE tl_high_water (device TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE tl_gaps (device TEXT NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL,
+      detected_at TEXT NOT NULL, PRIMARY KEY (device, from_seq)) WITHOUT ROWID;
+    CREATE TABLE tl_messages (digest TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
+    CREATE TABLE tl_batches (id TEXT PRIMARY KEY, first_id INTEGER NOT NULL, value TEXT NOT NULL,
+      anchor_index INTEGER, anchor_tx_hash TEXT);
+    CREATE TABLE tl_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  `,
+}];
+
+interface ReadingRow { id: number; record: string; batch_id: string | null }
+interface BatchRow { value: string; anchor_index: number | null; anchor_tx_hash: string | null }
+
+function toStored(row: ReadingRow): StoredReading {
+  const record = JSON.parse(row.record) as ReadingRecord;
+  return row.batch_id === null ? { id: row.id, record } : { id: row.id, record, batchId: row.batch_id };
+}
+
+function toBatch(row: BatchRow): BatchRecord {
+  const b = JSON.parse(row.value) as BatchRecord;
+  return row.anchor_index === null ? b : { ...b, anchor: { index: row.anchor_index, txHash: row.anchor_tx_hash ?? '' } };
+}
+
+export class SqliteTelemetryStore implements TelemetryStore {
+  readonly #db: SqliteDatabase;
+  readonly #owned: boolean;
+  readonly #instance: string;
+  readonly #s;
+  readonly #appendTx: (records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => AppendResult[];
+  readonly #batchTx: (b: BatchRecord) => void;
+
+  /** Pass the ledger's open database to share its file, or a path to open (and own) one. */
+  constructor(dbOrFile: SqliteDatabase | string) {
+    this.#owned = typeof dbOrFile === 'string';
+    this.#db = typeof dbOrFile === 'string' ? openSqlite(dbOrFile) : dbOrFile;
+    migrate(this.#db, 'telemetry', MIGRATIONS);
+    const db = this.#db;
+    this.#s = {
+      bySeq: db.prepare('SELECT id FROM tl_readings WHERE device = ? AND seq = ?').pluck(),
+      insert: db.prepare('INSERT INTO tl_readings (device, seq, ts, kind, record) VALUES (?, ?, ?, ?, ?)'),
+      hw: db.prepare('SELECT seq FROM tl_high_water WHERE device = ?').pluck(),
+      setHw: db.prepare('INSERT INTO tl_high_water (device, seq) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET seq = excluded.seq'),
+      gap: db.prepare('INSERT OR IGNORE INTO tl_gaps (device, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?)'),
+      gaps: db.prepare('SELECT device, from_seq AS "from", to_seq AS "to", detected_at AS detectedAt FROM tl_gaps WHERE device = ? ORDER BY from_seq LIMIT ?'),
+      message: db.prepare('INSERT OR IGNORE INTO tl_messages (digest, bytes) VALUES (?, ?)'),
+      getMessage: db.prepare('SELECT bytes FROM tl_messages WHERE digest = ?').pluck(),
+      reading: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE id = ?'),
+      page: db.prepare(`SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND id > ? AND ts >= ? AND ts < ?
+        ORDER BY id LIMIT ?`),
+      latest: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? ORDER BY ts DESC, id DESC LIMIT 1'),
+      latestKind: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1'),
+      unbatched: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?'),
+      seal: db.prepare('UPDATE tl_readings SET batch_id = ? WHERE id BETWEEN ? AND ? AND batch_id IS NULL'),
+      insertBatch: db.prepare('INSERT INTO tl_batches (id, first_id, value) VALUES (?, ?, ?)'),
+      anchored: db.prepare('UPDATE tl_batches SET anchor_index = ?, anchor_tx_hash = ? WHERE id = ?'),
+      batch: db.prepare('SELECT value, anchor_index, anchor_tx_hash FROM tl_batches WHERE id = ?'),
+      unanchored: db.prepare('SELECT value, anchor_index, anchor_tx_hash FROM tl_batches WHERE anchor_index IS NULL ORDER BY first_id'),
+      batchReadings: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE batch_id = ? ORDER BY id'),
+      getState: db.prepare('SELECT value FROM tl_state WHERE key = ?').pluck(),
+      putState: db.prepare('INSERT INTO tl_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      delState: db.prepare('DELETE FROM tl_state WHERE key = ?'),
+    };
+    this.#instance = this.#ensureInstance();
+    this.#appendTx = db.transaction((records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => {
+      for (const m of messages) this.#s.message.run(m.digest, m.bytes);
+      return records.map((r) => this.#appendOne(r));
+    });
+    this.#batchTx = db.transaction((b: BatchRecord) => {
+      const sealed = this.#s.seal.run(b.id, b.firstId, b.lastId).changes;
+      if (sealed !== b.count) throw new BatchConflict(`readings ${b.firstId}..${b.lastId}: ${sealed} unbatched, expected ${b.count}`);
+      try {
+        this.#s.insertBatch.run(b.id, b.firstId, JSON.stringify(b));
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new BatchConflict(`batch ${b.id} exists`);
+        throw e;
+      }
+    });
+  }
+
+  #ensureInstance(): string {
+    const existing = this.#s.getState.get('instance') as string | undefined;
+    if (existing !== undefined) return existing;
+    const id = randomBytes(6).toString('hex');
+    this.#s.putState.run('instance', id);
+    return id;
+  }
+
+  #appendOne(r: ReadingRecord): AppendResult {
+    const existing = this.#s.bySeq.get(r.device, r.seq) as number | undefined;
+    const decision = classifySeq(this.#s.hw.get(r.device) as number | undefined, r.seq, existing !== undefined);
+    if (decision.status === 'duplicate') return { status: 'duplicate', id: existing! };
+    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, canonicalJson(r)).lastInsertRowid);
+    this.#s.setHw.run(r.device, decision.highWater);
+    if (!decision.gap) return { status: 'stored', id };
+    this.#s.gap.run(r.device, decision.gap.from, decision.gap.to, r.receivedAt);
+    return { status: 'stored', id, gap: decision.gap };
+  }
+
+  async instanceId(): Promise<string> {
+    return this.#instance;
+  }
+
+  async append(records: readonly ReadingRecord[], messages: readonly BatchMessage[] = []): Promise<AppendResult[]> {
+    return this.#appendTx(records, messages);
+  }
+
+  async highWater(device: string): Promise<number | undefined> {
+    return this.#s.hw.get(device) as number | undefined;
+  }
+
+  async gaps(device: string, limit = 100): Promise<SeqGap[]> {
+    return this.#s.gaps.all(device, limit) as SeqGap[];
+  }
+
+  async reading(id: number): Promise<StoredReading | undefined> {
+    const row = this.#s.reading.get(id) as ReadingRow | undefined;
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  async readings(q: ReadingQuery): Promise<ReadingPage> {
+    const rows = this.#s.page.all(q.device, q.after ?? 0, q.from ?? '', q.to ?? '\uffff', q.limit + 1) as ReadingRow[];
+    const readings = rows.slice(0, q.limit).map(toStored);
+    return rows.length > q.limit ? { readings, next: readings[readings.length - 1]!.id } : { readings };
+  }
+
+  async latest(device: string, kind?: string): Promise<StoredReading | undefined> {
+    const row = (kind === undefined ? this.#s.latest.get(device) : this.#s.latestKind.get(device, kind)) as ReadingRow | undefined;
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  async message(digest: string): Promise<Uint8Array | undefined> {
+    const b = this.#s.getMessage.get(digest) as Buffer | undefined;
+    return b === undefined ? undefined : new Uint8Array(b);
+  }
+
+  async unbatched(limit: number): Promise<StoredReading[]> {
+    return (this.#s.unbatched.all(limit) as ReadingRow[]).map(toStored);
+  }
+
+  async createBatch(batch: BatchRecord): Promise<void> {
+    this.#batchTx(batch);
+  }
+
+  async markAnchored(batchId: string, anchor: { index: number; txHash: string }): Promise<void> {
+    if (this.#s.anchored.run(anchor.index, anchor.txHash, batchId).changes !== 1) throw new RangeError(`no batch ${batchId}`);
+  }
+
+  async batch(id: string): Promise<BatchRecord | undefined> {
+    const row = this.#s.batch.get(id) as BatchRow | undefined;
+    return row === undefined ? undefined : toBatch(row);
+  }
+
+  async unanchoredBatches(): Promise<BatchRecord[]> {
+    return (this.#s.unanchored.all() as BatchRow[]).map(toBatch);
+  }
+
+  async batchReadings(batchId: string): Promise<StoredReading[]> {
+    return (this.#s.batchReadings.all(batchId) as ReadingRow[]).map(toStored);
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    return this.#s.getState.get(`x:${key}`) as string | undefined;
+  }
+
+  async putState(key: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#s.delState.run(`x:${key}`);
+    else this.#s.putState.run(`x:${key}`, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { openHttpHarness, type HttpHarness } from '../../support/http-harness.js';
+import { issueBody, LOT, pledgeBody, registerCast } from '../../support/lifecycle.js';
+
+const rc = (i: number) => `rc-${String(i).padStart(12, '0')}`;
+const pl = (i: number) => `pl-${String(i).padStart(12, '0')}`;
+
+describe('REST resources and object-level access', () => {
+  let h: HttpHarness;
+  const ids: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  before(async () => {
+    h = await openHttpHarness();
+    const c = await registerCast(h.ledger);
+    await h.ledger.submit('lot.deposit', LOT, [c.warehouse]);
+    ids['a'] = rc((await h.ledger.submit('receipt.issue', issueBody('40.000', 'alice'), [c.warehouse])).index);
+    ids['b'] = rc((await h.ledger.submit('receipt.issue', issueBody('30.000', 'bob'), [c.warehouse])).index);
+    ids['plA'] = pl((await h.ledger.submit('pledge.create', pledgeBody(ids['a']!, 'bank-a'), [c.alice, c.bankA])).index);
+    ids['plB'] = pl((await h.ledger.submit('pledge.create', pledgeBody(ids['b']!, 'bank-b'), [c.bob, c.bankB])).index);
+    for (const p of ['alice', 'bob', 'bank-a', 'bank-b', 'regulator', 'wh-north']) tokens[p] = (await h.token(p)).token;
+  });
+  after(async () => {
+    await h.close();
+  });
+  const get = async (path: string, as?: string) => {
+    const res = await fetch(`${h.url}${path}`, as === undefined ? {} : { headers: { authorization: `Bearer ${tokens[as]}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const itemIds = (body: Record<string, unknown>) => (body['items'] as { id: string }[]).map((i) => i.id);
+
+  it("When bank A asks for bank B's collateral through any endpoint, then it gets 404 and empty lists", async () => {
+    for (const path of [`/v1/receipts/${ids['b']}`, `/v1/receipts/${ids['b']}/history`, `/v1/pledges/${ids['plB']}`]) {
+      const r = await get(path, 'bank-a');
+      assert.equal(r.status, 404, path);
+      assert.equal(r.body['code'], 'NOT_FOUND');
+    }
+    assert.deepEqual(itemIds((await get('/v1/receipts', 'bank-a')).body), [ids['a']]);
+    assert.deepEqual(itemIds((await get('/v1/pledges', 'bank-a')).body), [ids['plA']]);
+    assert.deepEqual(itemIds((await get('/v1/receipts', 'bank-b')).body), [ids['b']]);
+  });
+
+  it('When a holder lists receipts, then it sees its own, filtered as asked', async () => {
+    assert.deepEqual(itemIds((await get('/v1/receipts', 'alice')).body), [ids['a']]);
+    assert.deepEqual(itemIds((await get('/v1/receipts?status=active', 'alice')).body), []);
+    assert.deepEqual(itemIds((await get('/v1/receipts?status=pledged', 'bob')).body), [ids['b']]);
+    const hist = await get(`/v1/receipts/${ids['a']}/history`, 'alice');
+    assert.deepEqual((hist.body['events'] as { type: string }[]).map((e) => e.type).slice(0, 2).length, 2);
+  });
+
+  it('When the warehouse and the regulator list receipts, then they see all the warehouse issued, paginated', async () => {
+    assert.deepEqual(itemIds((await get('/v1/receipts', 'wh-north')).body).sort(), [ids['a'], ids['b']].sort());
+    const first = await get('/v1/receipts?limit=1', 'regulator');
+    assert.equal(itemIds(first.body).length, 1);
+    const second = await get(`/v1/receipts?limit=1&after=${String(first.body['next'])}`, 'regulator');
+    assert.notDeepEqual(itemIds(second.body), itemIds(first.body));
+  });
+
+  it('When anyone checks a receipt at the public verifier, then they learn status and lien, and nothing commercial', async () => {
+    const r = await get(`/v1/verify/${ids['b']}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body['status'], 'pledged');
+    assert.equal(r.body['underLien'], true);
+    const text = JSON.stringify(r.body);
+    for (const secret of ['bank-b', 'bob', '250000', 'USD', '30.000']) assert.ok(!text.includes(secret), secret);
+    assert.equal((await get('/v1/verify/rc-999999999999')).status, 404);
+  });
+
+  it('When a token is missing, expired or the query is malformed, then a problem+json says so', async () => {
+    assert.equal((await get('/v1/receipts')).status, 401);
+    assert.equal((await get('/v1/receipts?limit=0', 'alice')).body['code'], 'QUERY_INVALID');
+    assert.equal((await get('/v1/receipts?limit=abc', 'alice')).body['code'], 'QUERY_INVALID');
+    assert.equal((await get('/v1/receipts?colour=red', 'alice')).body['code'], 'QUERY_INVALID');
+    assert.equal((await get('/v1/receipts?status=lost', 'alice')).body['code'], 'QUERY_INVALID');
+  });
+
+  it('When the OpenAPI document is fetched, then it is OpenAPI 3.1 and lists every route with its access rule', async () => {
+    const doc = (await get('/v1/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { description: string }>> };
+    assert.equal(doc.openapi, '3.1.0');
+    for (const p of ['/v1/receipts/{id}', '/v1/ledger/proof/inclusion', '/v1/transactions', '/v1/verify/{id}']) assert.ok(doc.paths[p], p);
+    assert.match(doc.paths['/v1/receipts/{id}']!['get']!.description, /Access:/);
+    const html = await (await fetch(`${h.url}/v1/docs`)).text();
+    assert.match(html, /Ledgerhouse API reference/);
+  });
+
+  it('When Prometheus scrapes /metrics, then HTTP latency and log size are exposed', async () => {
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    assert.match(text, /ledgerhouse_http_request_duration_seconds_bucket/);
+    assert.match(text, /ledgerhouse_ledger_size \d+/);
+  });
+});
