@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
         return p !== undefined && access.canSeeEntry(p, entry);
       },
     }),
-    ...resourceRoutes({ store: deps.store, access }),
+    ...resourceRoutes({ store: deps.store, reader: deps.reader, access }),
     ...(deps.extraRoutes ?? []),
   ];
   const txSchemas = Object.fromEntries(TX_TYPES.map((t) => [`tx:${t}`, txBodySchema(t)]));

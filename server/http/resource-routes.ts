@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { isUnderLien, publicStatus } from '../../contracts/access.js';
 import type { Receipt } from '../../contracts/state.js';
 import type { Kind, StateObject } from '../../contracts/types.js';
+import { toBase64, toHex } from '../../ledger/encoding/bytes.js';
+import type { LogReader } from '../../ledger/log/log-reader.js';
 import type { LedgerStore, StateRecord } from '../../ledger/store/ledger-store.js';
 import type { AccessControl } from '../access/access-control.js';
 import { requirePrincipal, type Principal } from '../auth/authenticate.js';
@@ -19,6 +21,7 @@ const LIST_QUERY = {
 
 export interface ResourceDeps {
   readonly store: LedgerStore;
+  readonly reader: LogReader;
   readonly access: AccessControl;
 }
 
@@ -146,10 +149,17 @@ export function resourceRoutes(deps: ResourceDeps): ApiRoute[] {
         if (found === undefined) throw new HttpProblem('NOT_FOUND', `no receipt '${id}' in this registry`);
         const r = found.object as unknown as Receipt;
         const cp = await deps.store.latestCheckpoint();
+        if (cp === undefined) throw new HttpProblem('NOT_FOUND', 'the log has no checkpoint yet');
+        // Evidence a browser checks itself: the entry that created the receipt (goods identity, never loan terms),
+        // its inclusion proof, and the signed checkpoint of the same size.
+        const [created] = await deps.store.entries(r.issuedIndex, r.issuedIndex + 1);
+        const proof = await deps.reader.inclusion(r.issuedIndex, cp.size);
         res.json({
           receipt: r.id, status: publicStatus(r), underLien: isUnderLien(r), warehouse: r.warehouse,
-          issuedIndex: r.issuedIndex, lastChangedIndex: found.index, checkpointSize: cp?.size ?? 0,
-          proof: `/v1/ledger/proof/inclusion?index=${found.index}&size=${cp?.size ?? 0}`,
+          issuedIndex: r.issuedIndex, lastChangedIndex: found.index, checkpointSize: cp.size,
+          evidence: {
+            index: r.issuedIndex, leaf: toBase64(created!.leaf), size: cp.size, proof: proof.proof.map(toHex), checkpoint: cp.note,
+          },
         });
       },
     },

@@ -48,7 +48,7 @@ describe('iot-gateway verify: verifyMessage', () => {
     const single = signed(weight('scale-1', 1, 10));
     const asBatch = { device: 'scale-1', kind: 'batch' as const, readings: [{ seq: 1, ts: single.ts, kind: 'load-cell' as const, values: { kg: 10 } }], sig: single.sig };
     assert.equal(code(verifyMessage(asBatch, at, scale, ctx)), 'SIGNATURE_INVALID');
-    const tampered = { ...single, values: { kg: 11 } };
+    const tampered = { ...single, values: { kg: 11 } } as typeof single;
     assert.equal(code(verifyMessage(tampered, at, scale, ctx)), 'SIGNATURE_INVALID');
   });
 

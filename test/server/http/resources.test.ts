@@ -60,7 +60,10 @@ describe('REST resources and object-level access', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body['status'], 'pledged');
     assert.equal(r.body['underLien'], true);
-    const text = JSON.stringify(r.body);
+    const { evidence, ...rest } = r.body as { evidence: { leaf: string } };
+    assert.ok(evidence.leaf.length > 0);
+    assert.doesNotMatch(Buffer.from(evidence.leaf, 'base64').toString(), /250000|USD|bank-b/);
+    const text = JSON.stringify(rest);
     for (const secret of ['bank-b', 'bob', '250000', 'USD', '30.000']) assert.ok(!text.includes(secret), secret);
     assert.equal((await get('/v1/verify/rc-999999999999')).status, 404);
   });

@@ -1,0 +1,11 @@
+import { hashLeaf, hashChildren } from '../../ledger/merkle/hash.js';
+import { signCheckpoint } from '../../ledger/checkpoint/signed-checkpoint.js';
+import { createHash } from 'node:crypto';
+const t = (name: string, n: number, fn: (i: number) => void) => { const s = process.hrtime.bigint(); for (let i = 0; i < n; i++) fn(i); const ns = Number(process.hrtime.bigint() - s); console.log(name, (ns / n / 1000).toFixed(2), 'us'); };
+const a = new Uint8Array(32).fill(1), b = new Uint8Array(32).fill(2), leaf = new Uint8Array(300).fill(65);
+t('hashChildren', 200000, () => hashChildren(a, b));
+t('hashLeaf300', 200000, () => hashLeaf(leaf));
+t('hashLeaf16', 200000, () => hashLeaf(leaf.subarray(0,16)));
+t('node sha256 300', 200000, () => createHash('sha256').update(leaf).digest());
+const seed = new Uint8Array(32).fill(7);
+t('signCheckpoint', 200, (i) => signCheckpoint({ origin: 'bench.ledgerhouse/log', size: i + 1, rootHash: a, extensions: [] }, { name: 'bench.ledgerhouse/log', seed }));
