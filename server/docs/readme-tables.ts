@@ -1,5 +1,6 @@
 // The README's generated tables (configuration, error codes). `ledgerhouse docs` rewrites them between their
 // markers; test/readme.test.ts fails when README and code drift apart.
+import { TX_TYPES, txInfo } from '../../contracts/index.js';
 import { SETTINGS } from '../config.js';
 import { allErrorCodes } from '../http/error-catalogue.js';
 
@@ -15,9 +16,18 @@ export function errorTable(): string {
   return ['| code | HTTP | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
+export function transactionTable(): string {
+  const rows = TX_TYPES.map((t) => {
+    const info = txInfo(t);
+    return `| \`${t}\` | ${cell(info.signedBy)} | ${cell(info.summary)} |`;
+  });
+  return ['| transaction | signed by | what it does |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
 export const GENERATED_BLOCKS: Readonly<Record<string, () => string>> = {
   'config-table': configTable,
   'error-table': errorTable,
+  'tx-table': transactionTable,
 };
 
 /** Replace the text between `<!-- name -->` and `<!-- /name -->`. */
