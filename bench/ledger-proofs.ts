@@ -10,7 +10,7 @@ import { utf8 } from '../ledger/encoding/bytes.js';
 import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
 import { BENCH_ORIGIN, benchSeed } from './bench-keys.js';
 import { fmt, msSince, secondsSince, seededRandom, type BenchContext, type BenchResult, type Benchmark, type Table } from './benchmark.js';
-import { countingStore } from './counting-store.js';
+import { countingStore, diffCounts, lookups, snapshot } from './counting-store.js';
 import { median, summarize } from './stats.js';
 import { minimalEntry } from './synthetic-entries.js';
 import { withTempDir } from './temp-dir.js';
@@ -79,13 +79,14 @@ async function checkAndCount(store: SqliteLedgerStore, size: number, samples: nu
   const root = await reader.rootAt(size);
   const reads = { inclusion: [] as number[], consistency: [] as number[], lookups: [] as number[] };
   for (let i = 0; i < samples; i++) {
-    const before = { ...counting.counts };
+    const before = snapshot(counting.counts);
     const index = Math.floor(rnd() * size);
     const inc = await reader.inclusion(index, size);
     if (!verifyInclusion(inc.leafHash, index, size, inc.proof, root)) throw new Error(`inclusion proof for ${index} in ${size} does not verify`);
-    reads.inclusion.push(counting.counts.nodes - before.nodes);
-    reads.lookups.push(counting.counts.lookups - before.lookups);
-    const mid = { ...counting.counts };
+    const used = diffCounts(counting.counts, before);
+    reads.inclusion.push(used.nodes);
+    reads.lookups.push(lookups(used));
+    const mid = snapshot(counting.counts);
     const first = 1 + Math.floor(rnd() * (size - 1));
     const con = await reader.consistency(first, size);
     if (!verifyConsistency(first, size, con.proof, con.firstRoot, root)) throw new Error(`consistency proof ${first} → ${size} does not verify`);

@@ -4,7 +4,7 @@
 // at once, or not at all. An index is handed out only after the commit (tessera's rule).
 import type { ContractEvent, SignedTx, StateObject } from '../../contracts/types.js';
 import type { Clock } from '../clock.js';
-import { encodeEntry, type LedgerEntry } from '../entry/entry.js';
+import { decodeEntry, encodeEntry, type LedgerEntry } from '../entry/entry.js';
 import { ContractRejection, LedgerError } from '../errors.js';
 import { hashLeaf } from '../merkle/hash.js';
 import { appendLeaves, edgeIds, edgeRoot, type RightEdge } from '../merkle/compact-range.js';
@@ -13,7 +13,7 @@ import { admit, type ContractServices, type VerifyFn } from './admit.js';
 import { BatchView, StateCache, withLoads } from './batch-view.js';
 import { checkEnvelope } from './envelope.js';
 import { LogSigner } from './log-signer.js';
-import type { CommitBatch, EntryRecord, EventRecord, LedgerStore, NodeRecord, StateRecord } from '../store/ledger-store.js';
+import { SequenceConflict, type CheckpointRecord, type EntryRecord, type EventRecord, type LedgerStore, type NodeRecord, type StateRecord } from '../store/ledger-store.js';
 
 export interface Committed {
   readonly index: number;
@@ -55,7 +55,21 @@ interface Accepted {
   readonly entry: LedgerEntry;
 }
 
+interface Plan {
+  readonly view: BatchView;
+  readonly accepted: Accepted[];
+  readonly writes: StateRecord[];
+  readonly events: EventRecord[];
+  readonly duplicates: { item: Pending; of: Pending | number }[];
+  readonly refused: { item: Pending; error: unknown }[];
+  readonly timeMs: number;
+  checkpoint?: CheckpointRecord;
+}
+
 type Listener = (batch: CommittedBatch) => void;
+
+/** Plans per batch before giving up when other sequencers keep appending. */
+const MAX_ATTEMPTS = 5;
 
 export class CommitPipeline {
   readonly #opts: Required<Omit<PipelineOptions, 'services'>> & { services?: ContractServices };
@@ -82,7 +96,7 @@ export class CommitPipeline {
     let lastTimeMs = 0;
     if (size > 0) {
       const [last] = await opts.store.entries(size - 1, size);
-      lastTimeMs = Date.parse((JSON.parse(new TextDecoder().decode(last!.leaf)) as LedgerEntry).time);
+      lastTimeMs = Date.parse(decodeEntry(last!.leaf).time);
     }
     return new CommitPipeline(opts, edge, lastTimeMs);
   }
@@ -145,26 +159,60 @@ export class CommitPipeline {
     }
   }
 
+  /**
+   * Plan the batch against current state, commit it, then settle every submission. If the log moved under us
+   * (another sequencer appended: SequenceConflict), reload and plan again — refusals computed against stale
+   * state are never reported.
+   */
   async #runBatch(batch: Pending[]): Promise<void> {
-    const view = new BatchView(this.#cache, this.#opts.store);
-    const accepted: Accepted[] = [];
-    const writes: StateRecord[] = [];
-    const events: EventRecord[] = [];
-    const duplicates: { item: Pending; of: Pending | number }[] = [];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const plan = await this.#plan(batch);
+      try {
+        await this.#commitPlan(plan);
+      } catch (e) {
+        this.#cache.clear();
+        if (e instanceof SequenceConflict) {
+          await this.#reload();
+          continue;
+        }
+        const err = e instanceof LedgerError ? e : new LedgerError('LOG_UNAVAILABLE', `commit failed, nothing was written: ${(e as Error).message}`);
+        for (const item of batch) item.reject(err);
+        return;
+      }
+      this.#settle(plan);
+      return;
+    }
+    const busy = new LedgerError('LOG_BUSY', 'the log kept moving under this sequencer; retry', undefined, 1);
+    for (const item of batch) item.reject(busy);
+  }
+
+  /** Reload size, right edge and last time from the store (after another sequencer appended). */
+  async #reload(): Promise<void> {
+    const size = await this.#opts.store.size();
+    this.#edge = { size, hashes: await this.#opts.store.nodes(edgeIds(size)) };
+    if (size > 0) {
+      const [last] = await this.#opts.store.entries(size - 1, size);
+      this.#lastTimeMs = Math.max(this.#lastTimeMs, Date.parse(decodeEntry(last!.leaf).time));
+    }
+  }
+
+  async #plan(batch: Pending[]): Promise<Plan> {
+    const plan: Plan = {
+      view: new BatchView(this.#cache, this.#opts.store), accepted: [], writes: [], events: [], duplicates: [], refused: [],
+      timeMs: Math.max(this.#opts.clock.now(), this.#lastTimeMs), // sequencer time never goes backwards
+    };
     const inBatch = new Map<string, Pending>();
     const nonces = new Map<string, string>();
-    const timeMs = Math.max(this.#opts.clock.now(), this.#lastTimeMs); // sequencer time never goes backwards
-    const time = new Date(timeMs).toISOString();
-
+    const time = new Date(plan.timeMs).toISOString();
     for (const item of batch) {
       try {
-        const outcome = await this.#admitOne(item, view, accepted.length, time, inBatch, nonces, duplicates);
-        if (outcome === undefined) continue; // duplicate, settled after commit
-        const index = this.#edge.size + accepted.length;
+        const outcome = await this.#admitOne(item, plan, time, inBatch, nonces);
+        if (outcome === undefined) continue; // a duplicate
+        const index = this.#edge.size + plan.accepted.length;
         const entry: LedgerEntry = { v: 1, index, time, tx: item.signed.tx, sigs: item.signed.sigs };
         const leaf = encodeEntry(entry);
         const first = item.signed.sigs[0]!;
-        accepted.push({
+        plan.accepted.push({
           item,
           entry,
           record: {
@@ -172,38 +220,29 @@ export class CommitPipeline {
             signer: first.signer, nonce: item.signed.tx.nonce,
           },
         });
-        view.stage(outcome.writes);
-        writes.push(...outcome.writes.map((object: StateObject) => ({ object, index })));
-        outcome.events.forEach((event: ContractEvent, seq) => events.push({ index, seq, event }));
+        plan.view.stage(outcome.writes);
+        plan.writes.push(...outcome.writes.map((object: StateObject) => ({ object, index })));
+        outcome.events.forEach((event: ContractEvent, seq) => plan.events.push({ index, seq, event }));
         inBatch.set(item.txHash, item);
         nonces.set(`${first.signer}\n${item.signed.tx.nonce}`, item.txHash);
       } catch (e) {
-        item.reject(e);
+        plan.refused.push({ item, error: e });
       }
     }
-    if (accepted.length === 0 && duplicates.length === 0) return;
-    await this.#commit(view, accepted, writes, events, duplicates, timeMs);
+    return plan;
   }
 
-  /** Returns the contract outcome for a new transaction, or undefined when it is a duplicate. Throws on rejection. */
-  async #admitOne(
-    item: Pending,
-    view: BatchView,
-    offset: number,
-    time: string,
-    inBatch: Map<string, Pending>,
-    nonces: Map<string, string>,
-    duplicates: { item: Pending; of: Pending | number }[],
-  ) {
+  /** The contract outcome for a new transaction, or undefined for a duplicate. Throws on refusal. */
+  async #admitOne(item: Pending, plan: Plan, time: string, inBatch: Map<string, Pending>, nonces: Map<string, string>) {
     const { signed, txHash } = item;
     const earlier = inBatch.get(txHash);
     if (earlier !== undefined) {
-      duplicates.push({ item, of: earlier });
+      plan.duplicates.push({ item, of: earlier });
       return undefined;
     }
     const committedIndex = await this.#opts.store.indexOfTx(txHash);
     if (committedIndex !== undefined) {
-      duplicates.push({ item, of: committedIndex });
+      plan.duplicates.push({ item, of: committedIndex });
       return undefined;
     }
     const signer = signed.sigs[0]!.signer;
@@ -212,73 +251,52 @@ export class CommitPipeline {
     if (used !== undefined && used !== txHash) {
       throw new LedgerError('TX_NONCE_REUSED', `'${signer}' already used nonce '${signed.tx.nonce}' for another transaction`, '/tx/nonce');
     }
-    const index = this.#edge.size + offset;
-    const outcome = await withLoads(view, () =>
-      admit({ view, signed, index, time, txHash, verify: this.#opts.verify, services: this.#opts.services }),
+    const index = this.#edge.size + plan.accepted.length;
+    const outcome = await withLoads(plan.view, () =>
+      admit({ view: plan.view, signed, index, time, txHash, verify: this.#opts.verify, services: this.#opts.services }),
     );
     if (!outcome.ok) throw new ContractRejection(outcome.error);
     return outcome;
   }
 
-  async #commit(
-    view: BatchView,
-    accepted: Accepted[],
-    writes: StateRecord[],
-    events: EventRecord[],
-    duplicates: { item: Pending; of: Pending | number }[],
-    timeMs: number,
-  ): Promise<void> {
+  /** Append, integrate and sign in one store transaction. Throws SequenceConflict when the log moved. */
+  async #commitPlan(plan: Plan): Promise<void> {
+    if (plan.accepted.length === 0) {
+      plan.checkpoint = await this.#opts.store.latestCheckpoint();
+      return;
+    }
     const oldSize = this.#edge.size;
-    let checkpoint = await this.#opts.store.latestCheckpoint();
-    let nextEdge = this.#edge;
-    if (accepted.length > 0) {
-      try {
-        const appended = appendLeaves(this.#edge, accepted.map((a) => a.record.leafHash));
-        const nodes: NodeRecord[] = appended.nodes;
-        const signed = await this.#opts.signer.sign(this.#opts.store, oldSize, appended.edge, nodes);
-        const commit: CommitBatch = { entries: accepted.map((a) => a.record), nodes, writes, events, checkpoint: signed };
-        await this.#opts.store.commit(commit);
-        nextEdge = appended.edge;
-        checkpoint = signed;
-      } catch (e) {
-        this.#cache.clear(); // the store may have moved under us; reload on next use
-        const err = e instanceof LedgerError ? e : new LedgerError('LOG_UNAVAILABLE', `commit failed, nothing was written: ${(e as Error).message}`);
-        for (const a of accepted) a.item.reject(err);
-        for (const d of duplicates) if (typeof d.of !== 'number') d.item.reject(err);
-        await this.#settleCommittedDuplicates(duplicates, checkpoint?.size ?? oldSize);
-        return;
-      }
-      view.publishToCache();
-      this.#edge = nextEdge;
-      this.#lastTimeMs = timeMs;
-    }
-    const cpSize = checkpoint?.size ?? nextEdge.size;
-    for (const a of accepted) a.item.resolve({ index: a.record.index, txHash: a.record.txHash, duplicate: false, checkpointSize: cpSize });
-    for (const d of duplicates) {
-      if (typeof d.of === 'number') continue;
-      const original = accepted.find((a) => a.item === d.of)!;
-      d.item.resolve({ index: original.record.index, txHash: d.item.txHash, duplicate: true, checkpointSize: cpSize });
-    }
-    await this.#settleCommittedDuplicates(duplicates, cpSize);
-    if (accepted.length > 0 && checkpoint !== undefined) {
-      const published: CommittedBatch = {
-        entries: accepted.map((a) => ({ index: a.record.index, entry: a.entry, txHash: a.record.txHash })),
-        events,
-        checkpoint: { size: checkpoint.size, note: checkpoint.note },
-      };
-      for (const l of this.#listeners) {
-        try {
-          l(published);
-        } catch {
-          // A listener's failure must not undo or block a commit; listeners log their own errors.
-        }
-      }
-    }
+    const appended = appendLeaves(this.#edge, plan.accepted.map((a) => a.record.leafHash));
+    const nodes: NodeRecord[] = appended.nodes;
+    const checkpoint = await this.#opts.signer.sign(this.#opts.store, oldSize, appended.edge, nodes);
+    await this.#opts.store.commit({ entries: plan.accepted.map((a) => a.record), nodes, writes: plan.writes, events: plan.events, checkpoint });
+    plan.view.publishToCache();
+    this.#edge = appended.edge;
+    this.#lastTimeMs = plan.timeMs;
+    plan.checkpoint = checkpoint;
   }
 
-  async #settleCommittedDuplicates(duplicates: { item: Pending; of: Pending | number }[], cpSize: number): Promise<void> {
-    for (const d of duplicates) {
-      if (typeof d.of === 'number') d.item.resolve({ index: d.of, txHash: d.item.txHash, duplicate: true, checkpointSize: cpSize });
+  /** After a successful commit: answer every submission and tell the listeners. */
+  #settle(plan: Plan): void {
+    const cpSize = plan.checkpoint?.size ?? this.#edge.size;
+    for (const r of plan.refused) r.item.reject(r.error);
+    for (const a of plan.accepted) a.item.resolve({ index: a.record.index, txHash: a.record.txHash, duplicate: false, checkpointSize: cpSize });
+    for (const d of plan.duplicates) {
+      const index = typeof d.of === 'number' ? d.of : plan.accepted.find((a) => a.item === d.of)!.record.index;
+      d.item.resolve({ index, txHash: d.item.txHash, duplicate: true, checkpointSize: cpSize });
+    }
+    if (plan.accepted.length === 0 || plan.checkpoint === undefined) return;
+    const published: CommittedBatch = {
+      entries: plan.accepted.map((a) => ({ index: a.record.index, entry: a.entry, txHash: a.record.txHash })),
+      events: plan.events,
+      checkpoint: { size: plan.checkpoint.size, note: plan.checkpoint.note },
+    };
+    for (const l of this.#listeners) {
+      try {
+        l(published);
+      } catch {
+        // A listener's failure must not undo or block a commit; listeners log their own errors.
+      }
     }
   }
 }

@@ -10,7 +10,7 @@ import { edgeRoot, type RightEdge } from '../merkle/compact-range.js';
 import type { NodeId } from '../merkle/node-id.js';
 import { assembleProof, consistencyPlan } from '../merkle/proof-plan.js';
 import { verifyConsistency } from '../merkle/verify.js';
-import type { CheckpointRecord, LedgerStore, NodeRecord } from '../store/ledger-store.js';
+import { SequenceConflict, type CheckpointRecord, type LedgerStore, type NodeRecord } from '../store/ledger-store.js';
 
 export class LogSigner {
   readonly publicKey: Uint8Array;
@@ -46,7 +46,8 @@ export class LogSigner {
     const root = edgeRoot(edge);
     const previous = await store.latestCheckpoint();
     if ((previous?.size ?? 0) !== oldSize) {
-      throw new LedgerError('LOG_INCONSISTENT', `latest checkpoint is at size ${previous?.size ?? 0}, the batch starts at ${oldSize}`);
+      // Another sequencer published since we planned: the caller reloads and plans again.
+      throw new SequenceConflict(previous?.size ?? 0, oldSize);
     }
     if (previous !== undefined && previous.size > 0 && previous.size < edge.size) {
       const plan = consistencyPlan(previous.size, edge.size);

@@ -1,0 +1,102 @@
+// A real ledger for the pipeline and auditor benchmarks, composed as the server composes it (server/system.ts):
+// SQLite store on a file, LogSigner, FastVerifier (OpenSSL) for signatures, the contracts' key services, the
+// commit pipeline; then genesis and a cast of registered parties (warehouses, holders, banks).
+import type { SignedTx, Tx } from '../contracts/types.js';
+import { ManualClock } from '../ledger/clock.js';
+import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
+import { toBase64 } from '../ledger/encoding/bytes.js';
+import { CommitPipeline, type Committed } from '../ledger/pipeline/commit-pipeline.js';
+import { LogSigner } from '../ledger/pipeline/log-signer.js';
+import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
+import { txSigningBytes } from '../ledger/tx/sign-tx.js';
+import { contractServices, OPERATOR_ID } from '../server/system.js';
+import { BENCH_ORIGIN, benchKey, benchSeed, type BenchKey } from './bench-keys.js';
+import { countingStore, type ReadCounts } from './counting-store.js';
+
+export interface Cast {
+  readonly operator: BenchKey;
+  readonly warehouses: readonly BenchKey[];
+  readonly holders: readonly BenchKey[];
+  readonly banks: readonly BenchKey[];
+}
+
+export interface CastSize {
+  readonly warehouses: number;
+  readonly holders: number;
+  readonly banks: number;
+}
+
+export const DEFAULT_CAST: CastSize = { warehouses: 8, holders: 64, banks: 8 };
+
+export interface BenchLedger {
+  readonly store: SqliteLedgerStore;
+  readonly pipeline: CommitPipeline;
+  readonly signer: LogSigner;
+  readonly cast: Cast;
+  /** Store calls made by the pipeline (it runs on a counting wrapper). */
+  readonly storeCounts: ReadCounts;
+  /** Signature verifications the pipeline asked for. */
+  readonly verifications: { count: number };
+  close(): Promise<void>;
+}
+
+/** A signed transaction; signatures made with OpenSSL (byte-identical to the portable signer): clients' work. */
+export function signed(tx: Tx, signers: readonly BenchKey[]): SignedTx {
+  const message = txSigningBytes(tx);
+  return { tx, sigs: signers.map((k) => ({ signer: k.id, sig: toBase64(signFast(k.seed, message)) })) };
+}
+
+const TS = '2026-11-24T00:00:00.000Z';
+
+function castOf(size: CastSize): Cast {
+  const keys = (prefix: string, n: number): BenchKey[] => Array.from({ length: n }, (_, i) => benchKey(`${prefix}-${i + 1}`));
+  return {
+    operator: benchKey(OPERATOR_ID),
+    warehouses: keys('wh', size.warehouses),
+    holders: keys('holder', size.holders),
+    banks: keys('bank', size.banks),
+  };
+}
+
+async function submitAll(pipeline: CommitPipeline, txs: readonly SignedTx[]): Promise<Committed[]> {
+  return Promise.all(txs.map((t) => pipeline.submit(t)));
+}
+
+/** Open a ledger on `file`, commit genesis and register the cast. */
+export async function openBenchLedger(file: string, size: CastSize = DEFAULT_CAST): Promise<BenchLedger> {
+  const store = new SqliteLedgerStore(file);
+  const counting = countingStore(store);
+  const signer = new LogSigner(BENCH_ORIGIN, benchSeed('log'));
+  const verifier = new FastVerifier();
+  const verifications = { count: 0 };
+  const pipeline = await CommitPipeline.open({
+    store: counting.store,
+    clock: new ManualClock(),
+    signer,
+    verify: (s, m, k) => {
+      verifications.count++;
+      return verifier.verify(s, m, k);
+    },
+    services: contractServices(),
+  });
+  const cast = castOf(size);
+  const op = cast.operator;
+  await pipeline.submit(signed({ v: 1, type: 'ledger.genesis', nonce: 'genesis', ts: TS, body: {
+    origin: BENCH_ORIGIN, operator: { id: op.id, name: 'Bench operator', publicKey: op.publicKeyB64 },
+  } }, [op]));
+  const parties: [BenchKey, string][] = [
+    ...cast.warehouses.map((k): [BenchKey, string] => [k, 'warehouse']),
+    ...cast.holders.map((k): [BenchKey, string] => [k, 'holder']),
+    ...cast.banks.map((k): [BenchKey, string] => [k, 'bank']),
+  ];
+  await submitAll(pipeline, parties.map(([k, role]) => signed({ v: 1, type: 'party.register', nonce: `register-${k.id}`, ts: TS, body: {
+    id: k.id, role, name: `${k.id} (bench)`, publicKey: k.publicKeyB64,
+  } }, [op])));
+  return {
+    store, pipeline, signer, cast, storeCounts: counting.counts, verifications,
+    async close() {
+      await pipeline.close();
+      await store.close();
+    },
+  };
+}
