@@ -9,7 +9,7 @@ import { LogSigner } from '../ledger/pipeline/log-signer.js';
 import { utf8 } from '../ledger/encoding/bytes.js';
 import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
 import { BENCH_ORIGIN, benchSeed } from './bench-keys.js';
-import { fmt, msSince, secondsSince, seededRandom, type BenchContext, type BenchResult, type Benchmark, type Table } from './benchmark.js';
+import { fmt, msSince, secondsSince, seededRandom, type BenchContext, type Benchmark, type Table } from './benchmark.js';
 import { countingStore, diffCounts, lookups, snapshot } from './counting-store.js';
 import { median, summarize } from './stats.js';
 import { minimalEntry } from './synthetic-entries.js';

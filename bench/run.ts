@@ -57,11 +57,11 @@ async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
   const flags = program.opts<Flags>();
-  let benches: Benchmark[];
+  let benches: Benchmark[] = [];
   try {
     benches = selected(flags.only);
   } catch (e) {
-    program.error(`error: ${(e as Error).message}`);
+    program.error(`error: ${(e as Error).message}`); // exits
   }
   const mode: Mode = flags.quick === true ? 'quick' : flags.full === true ? 'full' : 'default';
   const rounds = flags.rounds ?? DEFAULT_ROUNDS[mode];

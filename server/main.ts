@@ -19,6 +19,7 @@ registerKeyCommands(program);
 registerTokenCommands(program);
 registerDocsCommand(program);
 registerTxCommand(program);
+(await import('./cli/verify-pdf-command.js')).registerVerifyPdfCommand(program);
 
 try {
   await program.parseAsync(process.argv);

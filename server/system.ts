@@ -19,6 +19,7 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { loadNodeKeys, type NodeKeys } from './node-keys.js';
+import { seedDemo, type DemoSummary } from './demo/seed-demo.js';
 
 export interface System {
   readonly config: Config;
@@ -28,6 +29,8 @@ export interface System {
   readonly tokens: SqliteTokenStore;
   readonly httpUrl: string;
   readonly logger: Logger;
+  /** What the demo seeded (LH_DEMO=true), for printing. */
+  readonly demo: DemoSummary | undefined;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,9 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const keys = loadNodeKeys(config.dataDir, config.origin);
   const { db, store, pipeline, signer } = await openLedger(config, clock, keys);
   const tokens = new SqliteTokenStore(db);
+  const demo = config.demo
+    ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
+    : undefined;
   const app = createApp({
     store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
     metrics: createMetrics(),
@@ -98,7 +104,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
   logger.info({ httpUrl, size: pipeline.size }, 'ledgerhouse started');
   return {
-    config, keys, store, pipeline, tokens, httpUrl, logger,
+    config, keys, store, pipeline, tokens, httpUrl, logger, demo,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../../ledger/clock.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { formatDemoSummary } from '../demo/format-demo-summary.js';
 import { startSystem } from '../system.js';
 import { CliError } from './cli-error.js';
 
@@ -36,6 +37,9 @@ export function registerStartCommand(program: Command): void {
           `  log key         ${url}/v1/ledger/key`,
           `  data directory  ${config.dataDir}`,
           `  log size        ${system.pipeline.size} entries`,
+          `  API reference   ${url}/v1/docs`,
+          '',
+          ...(system.demo === undefined ? [] : [formatDemoSummary(system.demo, url), '']),
           'Press Ctrl-C to stop.',
           '',
         ].join('\n'),

@@ -56,6 +56,18 @@ function fileSummary(file: string, signed: SignedTx) {
   };
 }
 
+/** Body, signatures and envelope from the flags; the body is schema-checked before anyone signs. */
+function draft(type: string, flags: TxFlags): SignedTx {
+  const body = buildBody(type, txBodySchema(type), flags);
+  checkBody(type, body);
+  const keys = loadSignerKeys(flags.key);
+  if (keys.length === 0 && flags.out === undefined) {
+    throw new CliError('no --key given', `sign with --key FILE per signer (${type}: ${txInfo(type).signedBy}), or write the unsigned transaction with --out FILE`);
+  }
+  const nonce = flags.nonce === undefined ? randomNonce() : checkNonce(flags.nonce);
+  return addSignatures({ tx: newTx(type, body, nonce, Date.now()), sigs: [] }, keys);
+}
+
 async function runTx(type: string | undefined, flags: TxFlags): Promise<void> {
   if (flags.help === true) {
     if (type !== undefined) checkType(type);
@@ -64,24 +76,17 @@ async function runTx(type: string | undefined, flags: TxFlags): Promise<void> {
   }
   if (type === undefined) throw new CliError('no transaction type given', '`ledgerhouse tx --help` lists the types; `ledgerhouse tx <type> --help` explains one');
   checkType(type);
-  if (flags.out !== undefined && (flags.url !== undefined || flags.dataDir !== undefined)) {
-    throw new CliError('--out writes the transaction to a file instead of submitting it', 'drop --url/--data-dir, and submit the file later with `ledgerhouse tx-submit FILE`');
-  }
-  const target = flags.out === undefined ? resolveTarget(flags) : undefined; // a missing target fails before signing
-  const body = buildBody(type, txBodySchema(type), flags);
-  checkBody(type, body);
-  const keys = loadSignerKeys(flags.key);
-  if (keys.length === 0 && flags.out === undefined) {
-    throw new CliError('no --key given', `sign with --key FILE per signer (${type}: ${txInfo(type).signedBy}), or write the unsigned transaction with --out FILE`);
-  }
-  const nonce = flags.nonce === undefined ? randomNonce() : checkNonce(flags.nonce);
-  const signed = addSignatures({ tx: newTx(type, body, nonce, Date.now()), sigs: [] }, keys);
   if (flags.out !== undefined) {
+    if (flags.url !== undefined || flags.dataDir !== undefined) {
+      throw new CliError('--out writes the transaction to a file instead of submitting it', 'drop --url/--data-dir, and submit the file later with `ledgerhouse tx-submit FILE`');
+    }
+    const signed = draft(type, flags);
     writeNewTxFile(flags.out, signed);
     print(fileSummary(flags.out, signed));
     return;
   }
-  await submitAndPrint(target ?? resolveTarget(flags), signed);
+  const target = resolveTarget(flags); // a missing target fails before anything is signed
+  await submitAndPrint(target, draft(type, flags));
 }
 
 function targetOptions(cmd: Command): Command {

@@ -71,7 +71,7 @@ function exactFields(v: Record<string, unknown>, fields: readonly string[], wher
 
 function parseEntries(v: unknown, where: string): EvidenceEntry[] {
   if (!Array.isArray(v)) throw bad(`${where} must be an array`);
-  return v.map((e: unknown, i) => {
+  const entries = v.map((e: unknown, i) => {
     const at = `${where}[${i}]`;
     if (!isRecord(e)) throw bad(`${at} must be an object`);
     exactFields(e, ENTRY_FIELDS, at);
@@ -81,6 +81,11 @@ function parseEntries(v: unknown, where: string): EvidenceEntry[] {
     if (!Array.isArray(proof) || !proof.every((h) => typeof h === 'string')) throw bad(`${at}.proof must be an array of hex strings`);
     return { index: e['index'] as number, leaf: e['leaf'], proof: proof as string[] };
   });
+  entries.forEach((e, i) => {
+    const prev = entries[i - 1];
+    if (prev !== undefined && e.index <= prev.index) throw bad(`${where} must be in ascending index order without repeats (at ${where}[${i}])`);
+  });
+  return entries;
 }
 
 /**

@@ -90,14 +90,27 @@ async function submitLocal(dataDir: string, signed: SignedTx): Promise<Submitted
   }
 }
 
-async function request(url: string, init: RequestInit): Promise<Response> {
+/** How long to wait for a server's answer (a submission waits for its commit). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const UNREACHED_HINT = 'check --url, and that the server is running (`npm start` prints its URL)';
+/** Failures that happen before a request is sent: nothing reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'bad port']);
+
+/** `ambiguousHint`: what to say when the request may have reached the server before failing. */
+async function request(url: string, init: RequestInit, ambiguousHint = UNREACHED_HINT): Promise<Response> {
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, 'check --url, and that the server is running (`npm start` prints its URL)');
+    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? (e as Error).message;
+    throw new CliError(`cannot reach ${url}: ${why}`, NOT_SENT.has(why) ? UNREACHED_HINT : ambiguousHint);
   }
 }
+
+/** After a failed POST the transaction may or may not be committed; resubmitting the same (signer, nonce) is safe. */
+const unknownOutcomeHint = (signed: SignedTx) =>
+  `check --url and that the server runs; it may have committed the transaction: resubmit a file verbatim with \`tx-submit\`, or rerun \`tx\` with --nonce ${signed.tx.nonce} (a committed one is then refused as TX_NONCE_REUSED, never written twice)`;
 
 async function problemOf(res: Response): Promise<{ code?: string; detail?: string; field?: string }> {
   try {
@@ -129,7 +142,7 @@ async function submitHttp(target: { url: string; token?: string }, signed: Signe
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
     body: JSON.stringify(signed),
-  });
+  }, unknownOutcomeHint(signed));
   if (!res.ok) {
     const p = await problemOf(res);
     if (p.code === undefined) throw new CliError(`the server answered ${res.status} ${res.statusText}`, 'check that --url points at a Ledgerhouse server');

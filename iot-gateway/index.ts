@@ -1,0 +1,141 @@
+// The telemetry gateway: MQTT intake (embedded aedes broker, or a client of an external broker), device auth and
+// topic ACLs, verification, durable storage, batching and anchoring, and the covenant monitor.
+//
+//   const gw = await createGateway({ db, pipeline, store, gateway: { id, seed }, clock, logger, options });
+//   gw.mqttPort                    // the embedded broker's port (0 in external-broker mode)
+//   gw.on('reading' | 'rejected' | 'anchored' | 'alert', listener) → unsubscribe function
+//   gw.stats()                     // counters (GatewayStats)
+//   await gw.proof(readingId)      // two-level proof, once its batch is anchored (verifyReadingProof checks it)
+//   await gw.flush()               // store what is queued, seal and anchor it now (tests, shutdown)
+//   await gw.close()               // stop intake, anchor what is stored, release the port
+//
+// Order at start: load devices and pledges from the ledger → open the store → anchor batches a previous run left
+// sealed → start the broker. Order at close: stop the broker (no new PUBACKs) → drain intake → final anchor round.
+import type { Logger } from 'pino';
+import type { Clock } from '../ledger/clock.js';
+import { FastVerifier } from '../ledger/crypto/ed25519-node.js';
+import type { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
+import type { LedgerStore } from '../ledger/store/ledger-store.js';
+import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
+import { Anchorer } from './anchor/anchorer.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import type { RateLimit } from './broker/rate-limit.js';
+import { LIMITS } from './formats/telemetry-message.js';
+import { GatewayEvents, type GatewayEvent, type GatewayEventMap } from './gateway-events.js';
+import { newStats, snapshot, type GatewayStats } from './gateway-stats.js';
+import { DeviceDirectory } from './intake/device-directory.js';
+import { Intake } from './intake/intake.js';
+import { buildReadingProof, type ProofOutcome } from './reading-proof.js';
+import { SqliteTelemetryStore } from './store/sqlite-telemetry-store.js';
+import type { TelemetryStore } from './store/telemetry-store.js';
+import { DEFAULT_SKEW } from './verify/verify-message.js';
+
+export interface GatewayOptions {
+  readonly mqttHost: string;
+  /** Embedded broker port; 0 = any free port. Ignored when mqttUrl is set. */
+  readonly mqttPort: number;
+  /** External broker (mqtt://host:port or mqtts://…): the gateway subscribes instead of embedding a broker. */
+  readonly mqttUrl?: string;
+  readonly batchMs: number;
+  readonly batchMax: number;
+  /** mqtts for the embedded broker, from PEM files. */
+  readonly tls?: { readonly keyFile: string; readonly certFile: string };
+  /** Per-device message rate on the embedded broker. Default 50/s, bursts of 200. */
+  readonly rate?: RateLimit;
+  /** Most readings waiting for the store before OVERLOADED. Default 20,000. */
+  readonly maxQueue?: number;
+  /** Reading time window. Default: up to 60 s ahead, up to 24 h old. */
+  readonly skew?: { readonly maxFutureMs: number; readonly maxAgeMs: number };
+  /** Largest MQTT packet on the embedded broker. Default 64 KiB payload + 1 KiB for headers and topic. */
+  readonly maxPacketBytes?: number;
+  /** How often the covenant monitor checks silence and heartbeat gaps. Default 1000 ms. */
+  readonly monitorTickMs?: number;
+}
+
+export interface GatewayDeps {
+  /** The ledger's SQLite database (the gateway adds its own tables) — or pass `telemetry` instead. */
+  readonly db?: SqliteDatabase;
+  readonly telemetry?: TelemetryStore;
+  readonly pipeline: Pick<CommitPipeline, 'submit' | 'onCommit'>;
+  readonly store: LedgerStore;
+  /** The gateway party (role gateway) that signs anchors and alerts. */
+  readonly gateway: { readonly id: string; readonly seed: Uint8Array };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly options: GatewayOptions;
+}
+
+export interface Gateway {
+  readonly mqttPort: number;
+  readonly telemetry: TelemetryStore;
+  on<E extends GatewayEvent>(event: E, listener: (e: GatewayEventMap[E]) => void): () => void;
+  stats(): GatewayStats;
+  proof(readingId: number): Promise<ProofOutcome>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RATE: RateLimit = { perSecond: 50, burst: 200 };
+
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { options, logger, clock } = deps;
+  const telemetry = deps.telemetry ?? (deps.db ? new SqliteTelemetryStore(deps.db) : undefined);
+  if (telemetry === undefined) throw new TypeError('createGateway: pass `db` (the ledger\'s SQLite database) or `telemetry`');
+  const stats = newStats();
+  const events = new GatewayEvents();
+  const fast = new FastVerifier();
+  const verify = (s: Uint8Array, m: Uint8Array, k: Uint8Array): boolean => fast.verify(s, m, k);
+
+  const devices = await DeviceDirectory.load(deps.store);
+  const anchorer = new Anchorer({
+    store: telemetry, submit: (s) => deps.pipeline.submit(s), gateway: deps.gateway, clock, logger, stats, events,
+    batchMs: options.batchMs, batchMax: options.batchMax,
+  });
+  const intake = new Intake({
+    store: telemetry, devices: devices.lookup, clock, verify, skew: options.skew ?? DEFAULT_SKEW, stats, events, logger,
+    maxQueue: options.maxQueue ?? 20_000,
+    onStored: (fresh) => anchorer.noteStored(fresh.length),
+  });
+  let broker: EmbeddedBroker | undefined;
+  const stopFollowing = deps.pipeline.onCommit((batch) => {
+    devices.apply(batch).catch((e: unknown) => logger.error({ err: e }, 'device directory refresh failed'));
+  });
+  devices.onRevoked((d) => broker?.disconnect(d.id));
+  await anchorer.start();
+
+  try {
+    broker = await startEmbeddedBroker({ receive: (t, p) => intake.receive(t, p), devices: devices.lookup, clock, verify, stats, logger }, {
+      host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
+      maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
+    });
+  } catch (e) {
+    stopFollowing();
+    await anchorer.close();
+    if (deps.telemetry === undefined) await telemetry.close();
+    throw e;
+  }
+  logger.info({ mqttPort: broker.port, devices: devices.size }, 'telemetry gateway started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    mqttPort: broker.port,
+    telemetry,
+    on: (event, listener) => events.on(event, listener),
+    stats: () => snapshot(stats),
+    proof: (id) => buildReadingProof(telemetry, deps.store, id),
+    async flush() {
+      await intake.drain();
+      await anchorer.kick();
+    },
+    close() {
+      closing ??= (async () => {
+        await broker?.close();
+        await intake.drain();
+        stopFollowing();
+        await anchorer.close({ flush: true });
+        if (deps.telemetry === undefined) await telemetry.close();
+      })();
+      return closing;
+    },
+  };
+}

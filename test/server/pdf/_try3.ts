@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { readPdf } from '../../../server/pdf/read-pdf.js';
+import { parseEvidence } from '../../../server/pdf/evidence.js';
+import { verifyEvidence } from '../../../server/pdf/verify-evidence.js';
+const pdf = readFileSync('/tmp/pdfout/rc-000000000008.pdf');
+let t0 = performance.now();
+const c = await readPdf(pdf, { withText: true }); console.log(c.pages);
+console.log('read', performance.now() - t0);
+t0 = performance.now();
+await readPdf(pdf);
+console.log('read2', performance.now() - t0);
+t0 = performance.now();
+const ev = parseEvidence(c.attachments.get('evidence.json')!);
+verifyEvidence(ev);
+console.log('verify', performance.now() - t0);
+t0 = performance.now();
+verifyEvidence(ev);
+console.log('verify2', performance.now() - t0);
