@@ -78,3 +78,22 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+export interface Elapsed {
+  readonly wallMs: number;
+  /** CPU time of this process (user + system, all threads) over the same span. */
+  readonly cpuMs: number;
+}
+
+/**
+ * A stopwatch for wall and CPU time. On a shared machine CPU/wall shows how much of the span the process got to
+ * run: a CPU-bound span well below 1 was waiting for a core (or for I/O, e.g. fsync).
+ */
+export function stopwatch(): () => Elapsed {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { wallMs: Number(process.hrtime.bigint() - wall) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+  };
+}

@@ -1,6 +1,8 @@
-// A LedgerStore that counts what goes through it: calls per method and node hashes read. A Proxy forwards every
-// method to the real store (so it keeps up with the interface) and adds a counter increment per call
-// (nanoseconds): it may sit under timed code, though the proof benchmark still counts in an untimed pass.
+// A LedgerStore that counts what goes through it: calls per method, node hashes read, and the time spent inside
+// each method's synchronous part — for the SQLite store that is all of its work (better-sqlite3 is synchronous;
+// the async methods only wrap the result in a promise). A Proxy forwards every method to the real store, so it
+// keeps up with the interface; it costs two clock reads per call, so it may sit under timed code (the proof
+// benchmark still counts in an untimed pass).
 import type { LedgerStore } from '../ledger/store/ledger-store.js';
 
 export type StoreMethod = keyof LedgerStore;
@@ -8,6 +10,8 @@ export type StoreMethod = keyof LedgerStore;
 export interface ReadCounts {
   /** Calls per store method (absent = 0). */
   readonly calls: Partial<Record<StoreMethod, number>>;
+  /** Milliseconds spent in each method's synchronous part. */
+  readonly ms: Partial<Record<StoreMethod, number>>;
   /** Node hashes read (level 0 = leaf hashes included); each is one point lookup in SQLite. */
   nodes: number;
 }
@@ -25,19 +29,33 @@ export function lookups(c: ReadCounts): number {
   return c.nodes + other;
 }
 
+/** Milliseconds in one method (or several). */
+export function msOf(c: ReadCounts, ...methods: StoreMethod[]): number {
+  return methods.reduce((sum, m) => sum + (c.ms[m] ?? 0), 0);
+}
+
+/** Milliseconds in all methods. */
+export function totalMs(c: ReadCounts): number {
+  return Object.values(c.ms).reduce((a, b) => a + b, 0);
+}
+
 /** `after − before`, per field. */
 export function diffCounts(after: ReadCounts, before: ReadCounts): ReadCounts {
   const calls: Partial<Record<StoreMethod, number>> = {};
-  for (const m of Object.keys(after.calls) as StoreMethod[]) calls[m] = callsOf(after, m) - callsOf(before, m);
-  return { calls, nodes: after.nodes - before.nodes };
+  const ms: Partial<Record<StoreMethod, number>> = {};
+  for (const m of Object.keys(after.calls) as StoreMethod[]) {
+    calls[m] = callsOf(after, m) - callsOf(before, m);
+    ms[m] = msOf(after, m) - msOf(before, m);
+  }
+  return { calls, ms, nodes: after.nodes - before.nodes };
 }
 
 export function snapshot(c: ReadCounts): ReadCounts {
-  return { calls: { ...c.calls }, nodes: c.nodes };
+  return { calls: { ...c.calls }, ms: { ...c.ms }, nodes: c.nodes };
 }
 
 export function countingStore(store: LedgerStore): { store: LedgerStore; counts: ReadCounts } {
-  const counts: ReadCounts = { calls: {}, nodes: 0 };
+  const counts: ReadCounts = { calls: {}, ms: {}, nodes: 0 };
   const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -46,7 +64,12 @@ export function countingStore(store: LedgerStore): { store: LedgerStore; counts:
       return (...args: unknown[]): unknown => {
         counts.calls[method] = callsOf(counts, method) + 1;
         if (method === 'nodes') counts.nodes += (args[0] as readonly unknown[]).length;
-        return (value as (...a: unknown[]) => unknown).apply(target, args); // `this` = the real store (private fields)
+        const t0 = process.hrtime.bigint();
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, args); // `this` = the real store (private fields)
+        } finally {
+          counts.ms[method] = msOf(counts, method) + Number(process.hrtime.bigint() - t0) / 1e6;
+        }
       };
     },
   });

@@ -7,7 +7,8 @@
 //   gw.stats()                     // counters (GatewayStats)
 //   await gw.proof(readingId)      // two-level proof, once its batch is anchored (verifyReadingProof checks it)
 //   await gw.flush()               // store what is queued, seal and anchor it now (tests, shutdown)
-//   await gw.close()               // stop intake, anchor what is stored, release the port
+//   await gw.close()               // stop intake, anchor what is stored, release the port ({ anchor: false } skips
+//                                  // the final anchoring: the next start anchors it)
 //
 // Order at start: load devices and pledges from the ledger → open the store → anchor batches a previous run left
 // sealed → start the broker. Order at close: stop the broker (no new PUBACKs) → drain intake → final anchor round.
@@ -19,6 +20,7 @@ import type { LedgerStore } from '../ledger/store/ledger-store.js';
 import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
 import { Anchorer } from './anchor/anchorer.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import { CovenantMonitor } from './covenants/monitor.js';
 import type { RateLimit } from './broker/rate-limit.js';
 import { LIMITS } from './formats/telemetry-message.js';
 import { GatewayEvents, type GatewayEvent, type GatewayEventMap } from './gateway-events.js';
@@ -72,7 +74,8 @@ export interface Gateway {
   stats(): GatewayStats;
   proof(readingId: number): Promise<ProofOutcome>;
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /** `anchor: false` skips the final anchoring round (what a crash looks like to the next start). */
+  close(opts?: { readonly anchor?: boolean }): Promise<void>;
 }
 
 export const DEFAULT_RATE: RateLimit = { perSecond: 50, burst: 200 };
@@ -91,17 +94,25 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     store: telemetry, submit: (s) => deps.pipeline.submit(s), gateway: deps.gateway, clock, logger, stats, events,
     batchMs: options.batchMs, batchMax: options.batchMax,
   });
+  const monitor = new CovenantMonitor({
+    ledger: deps.store, telemetry, devices, submit: (s) => deps.pipeline.submit(s), gateway: deps.gateway, clock, logger, stats, events,
+    tickMs: options.monitorTickMs ?? 1000,
+  });
   const intake = new Intake({
     store: telemetry, devices: devices.lookup, clock, verify, skew: options.skew ?? DEFAULT_SKEW, stats, events, logger,
     maxQueue: options.maxQueue ?? 20_000,
-    onStored: (fresh) => anchorer.noteStored(fresh.length),
+    onStored: (fresh) => {
+      anchorer.noteStored(fresh.length);
+      monitor.onStored(fresh);
+    },
   });
   let broker: EmbeddedBroker | undefined;
   const stopFollowing = deps.pipeline.onCommit((batch) => {
-    devices.apply(batch).catch((e: unknown) => logger.error({ err: e }, 'device directory refresh failed'));
+    devices.apply(batch).then(() => monitor.onCommit(batch), (e: unknown) => logger.error({ err: e }, 'device directory refresh failed'));
   });
   devices.onRevoked((d) => broker?.disconnect(d.id));
   await anchorer.start();
+  await monitor.start();
 
   try {
     broker = await startEmbeddedBroker({ receive: (t, p) => intake.receive(t, p), devices: devices.lookup, clock, verify, stats, logger }, {
@@ -110,6 +121,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     });
   } catch (e) {
     stopFollowing();
+    await monitor.close();
     await anchorer.close();
     if (deps.telemetry === undefined) await telemetry.close();
     throw e;
@@ -125,14 +137,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     proof: (id) => buildReadingProof(telemetry, deps.store, id),
     async flush() {
       await intake.drain();
+      await monitor.settle();
       await anchorer.kick();
     },
-    close() {
+    close(opts = {}) {
       closing ??= (async () => {
         await broker?.close();
         await intake.drain();
         stopFollowing();
-        await anchorer.close({ flush: true });
+        await monitor.close();
+        await anchorer.close({ flush: opts.anchor ?? true });
         if (deps.telemetry === undefined) await telemetry.close();
       })();
       return closing;

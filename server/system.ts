@@ -94,6 +94,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const app = createApp({
     store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
     metrics: createMetrics(),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -2,18 +2,14 @@ import { openBenchLedger } from '../bench-ledger.js';
 import { lifecyclePlan, runPlan } from '../lifecycle-plan.js';
 import { tempDir } from '../temp-dir.js';
 const tmp = tempDir();
-let t = performance.now();
 const l = await openBenchLedger(tmp.file('l.db'));
-console.log('setup ms', performance.now() - t, 'size', l.pipeline.size);
-const sizes: number[] = []; l.pipeline.onCommit((b) => sizes.push(b.entries.length));
-for (let r = 0; r < 3; r++) {
+if (process.argv[3] === 'idx') l.store.db.exec('CREATE INDEX bench_refs ON state_refs (kind, id)');
+for (let r = 0; r < 4; r++) {
   const start = l.pipeline.size;
-  t = performance.now();
   const plan = lifecyclePlan({ chains: Number(process.argv[2] ?? 200), startIndex: start, tag: `r${r}`, cast: l.cast });
-  console.log('sign ms', (performance.now() - t).toFixed(0), plan.txs.length, [...plan.mix]);
-  const v0 = l.verifications.count;
+  const v0 = { ...l.verifications };
   const s = await runPlan(l.pipeline, plan, start);
-  console.log('tx/s', (plan.txs.length / s).toFixed(0), 'verifies', l.verifications.count - v0, 'sigs', plan.signatures);
+  const n = l.verifications.count - v0.count;
+  console.log('tx/s', (plan.txs.length / s).toFixed(0), 'verify us', ((l.verifications.ms - v0.ms) * 1000 / n).toFixed(1), 'verify share', ((l.verifications.ms - v0.ms) / 10 / s).toFixed(1) + '%');
 }
-console.log('batches', sizes.slice(-20), l.storeCounts);
 await l.close(); tmp.remove();

@@ -21,6 +21,7 @@ import { ledgerRoutes } from './ledger-routes.js';
 import type { Metrics } from './metrics.js';
 import { HttpProblem, classify, sendProblem } from './problem.js';
 import { resourceRoutes } from './resource-routes.js';
+import { pdfRoutes } from './pdf-routes.js';
 
 export interface AppDeps {
   readonly store: LedgerStore;
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly origin: string;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Public base URL (QR codes in PDFs); defaults to each request's own origin. */
+  readonly publicUrl?: string;
   /** Further routes from other components (collateral, telemetry, evidence, webhooks, PDFs). */
   readonly extraRoutes?: readonly ApiRoute[];
   /** Routers mounted as they are (e.g. webhooks), after the API routes. */
@@ -99,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
     ...resourceRoutes({ store: deps.store, reader: deps.reader, access }),
+    ...pdfRoutes({ store: deps.store, reader: deps.reader, access, verifierKey: deps.verifierKey, ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) }),
     ...(deps.extraRoutes ?? []),
   ];
   const txSchemas = Object.fromEntries(TX_TYPES.map((t) => [`tx:${t}`, txBodySchema(t)]));

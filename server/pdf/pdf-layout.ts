@@ -71,7 +71,8 @@ const CELL_SIZE = 8.5;
 const PAD = 3;
 
 function cellHeight(doc: Doc, columns: readonly Column[], cells: readonly string[]): number {
-  return Math.max(...columns.map((c, i) => doc.font(c.mono === true ? MONO : FONT).fontSize(CELL_SIZE).heightOfString(cells[i] ?? '', { width: c.width - 2 * PAD })));
+  return Math.max(...columns.map((c, i) =>
+    doc.font(c.mono === true ? MONO : FONT).fontSize(CELL_SIZE).heightOfString(cells[i] ?? '', { width: c.width - 2 * PAD })));
 }
 
 function drawCells(doc: Doc, columns: readonly Column[], cells: readonly string[], font: (c: Column) => string): number {

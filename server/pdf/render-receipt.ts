@@ -1,8 +1,9 @@
 // The receipt PDF: a human-readable copy of the ledger record as of one ledger size, with a QR code to the public
 // verifier and the evidence (entries + inclusion proofs + signed checkpoint) embedded as `evidence.json`, so it
 // can be verified offline. Same dossier → same bytes: the document dates are the ledger's time at that size, the
-// document ID is derived from the document info (pdfkit: MD5 of the info dictionary), fonts are the standard 14
-// (nothing embedded or subset), and nothing reads the clock or a random source.
+// document ID is derived from the document info (pdfkit: MD5 of the info dictionary, which names the receipt, the
+// size and the root hash), fonts are the standard 14 (nothing embedded or subset), streams are left uncompressed
+// (so the bytes do not depend on the zlib build either), and nothing reads the clock or a random source.
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { toHex } from '../../ledger/encoding/bytes.js';
@@ -25,7 +26,7 @@ export function verifierUrl(d: Pick<ReceiptDossier, 'publicBaseUrl' | 'receiptId
 export async function renderReceiptPdf(d: ReceiptDossier): Promise<Buffer> {
   const date = new Date(d.time);
   const doc = new PDFDocument({
-    size: 'A4', margin: 50, pdfVersion: '1.7', bufferPages: true, lang: 'en',
+    size: 'A4', margin: 50, pdfVersion: '1.7', bufferPages: true, lang: 'en', compress: false,
     info: {
       Title: `Warehouse receipt ${d.receiptId}`,
       Subject: `As of ledger size ${d.size}, root ${toHex(d.rootHash)}`,

@@ -51,7 +51,8 @@ async function replay(store: LedgerStore, size: number): Promise<MemoryState> {
       const ctx = { index: rec.index, time: entry.time, txHash: txHash(entry.tx), signers: new Set(entry.sigs.map((s) => s.signer)) };
       const outcome = apply(state, entry, ctx);
       if (!outcome.ok) {
-        throw new Error(`replay to size ${size}: entry ${rec.index} (${entry.tx.type}) no longer applies: ${outcome.error.code}; the log may have been altered, run verify-ledger`);
+        throw new Error(`replay to size ${size}: entry ${rec.index} (${entry.tx.type}) no longer applies: ` +
+          `${outcome.error.code}; the log may have been altered, run verify-ledger`);
       }
       state.apply(outcome.writes, rec.index);
     }

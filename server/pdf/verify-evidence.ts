@@ -68,89 +68,95 @@ export function verifyEvidence(ev: ReceiptEvidence, opts: VerifyOptions = {}): P
   return { ok: checks.every((c) => c.ok), receiptId: ev.receiptId, size: ev.size, keyTrusted, checks };
 }
 
-function checkpointCheck(ev: ReceiptEvidence, check: CheckFn): Checkpoint | undefined {
+
+const pass = (name: string, detail: string): PdfCheck => ({ name, ok: true, detail });
+const fail = (name: string, detail: string): PdfCheck => ({ name, ok: false, detail });
+
+function checkpointCheck(ev: ReceiptEvidence, checks: PdfCheck[]): Checkpoint | undefined {
+  const name = 'checkpoint signature';
   let cp: Checkpoint;
   try {
     cp = openCheckpoint(ev.checkpoint, parseVerifierKey(ev.verifierKey)); // C2SP signed-note + tlog-checkpoint
   } catch (e) {
-    check('checkpoint signature', false, `the checkpoint does not verify under the key the PDF carries: ${(e as Error).message}`);
+    checks.push(fail(name, `the checkpoint does not verify under the key the PDF carries: ${(e as Error).message}`));
     return undefined;
   }
   if (cp.size !== ev.size) {
-    check('checkpoint signature', false, `the checkpoint is for size ${cp.size}, but the evidence claims size ${ev.size}`);
+    checks.push(fail(name, `the checkpoint is for size ${cp.size}, but the evidence claims size ${ev.size}`));
     return undefined;
   }
-  check('checkpoint signature', true, `signed checkpoint of ${cp.origin} at size ${cp.size}, root ${toHex(cp.rootHash)}, verifies under ${ev.verifierKey}`);
+  checks.push(pass(name, `signed checkpoint of ${cp.origin} at size ${cp.size}, root ${toHex(cp.rootHash)}, verifies under ${ev.verifierKey}`));
   return cp;
 }
 
-function trustedKeyCheck(ev: ReceiptEvidence, trustedKey: string | undefined, check: CheckFn): boolean {
+/** Whether the checkpoint is signed by a key the caller trusts. */
+function trustedKeyCheck(ev: ReceiptEvidence, trustedKey: string | undefined, checks: PdfCheck[]): boolean {
+  const name = 'log key';
   if (trustedKey === undefined) {
-    check('log key', true, 'NOT ESTABLISHED: no trusted key was given, so the checkpoint was checked only against the key the PDF ' +
+    checks.push(pass(name, 'NOT ESTABLISHED: no trusted key was given, so the checkpoint was checked only against the key the PDF ' +
       'itself carries; that proves the PDF is self-consistent, not that the log published it (anyone can sign a self-consistent ' +
-      "PDF with a key of their own). Compare the key with the log's /v1/ledger/key and pass it as the trusted key");
+      "PDF with a key of their own). Compare the key with the log's /v1/ledger/key and pass it as the trusted key"));
     return false;
   }
   let key: VerifierKey;
   try {
     key = parseVerifierKey(trustedKey);
   } catch (e) {
-    return !check('log key', false, `the trusted key is not a verifier key: ${(e as Error).message}`);
+    checks.push(fail(name, `the trusted key is not a verifier key: ${(e as Error).message}`));
+    return false;
   }
   try {
     openCheckpoint(ev.checkpoint, key);
   } catch (e) {
-    return !check('log key', false, `the checkpoint is not signed by the trusted key ${trustedKey}: ${(e as Error).message}`);
+    checks.push(fail(name, `the checkpoint is not signed by the trusted key ${trustedKey}: ${(e as Error).message}`));
+    return false;
   }
   const same = formatVerifierKey(key.name, key.publicKey) === ev.verifierKey;
-  return check('log key', true, `the checkpoint is signed by the trusted log key ${trustedKey}` +
-    (same ? '' : ' (the PDF names a different key, which was ignored)'));
+  checks.push(pass(name, `the checkpoint is signed by the trusted log key ${trustedKey}${same ? '' : ' (the PDF names another key, ignored)'}`));
+  return true;
 }
 
-function isKeyEntry(e: LedgerEntry): string | undefined {
+function notKeyEntry(e: LedgerEntry): string | undefined {
   return KEY_ENTRY_TYPES.has(e.tx.type) ? undefined : `is a ${e.tx.type}, not a key registration or rotation`;
 }
 
-/** Inclusion of the leaf bytes in the checkpoint's tree, then their decoding; the entry if both hold. */
-function provenEntry(
-  e: EvidenceEntry, label: string, size: number, cp: Checkpoint | undefined, check: CheckFn,
+interface Proof {
+  readonly checks: readonly PdfCheck[];
+  /** Present when the leaf is in the checkpoint's tree and decodes to a well-formed entry. */
+  readonly proven?: Proven;
+}
+
+/** Inclusion of the leaf bytes in the checkpoint's tree, then their decoding. */
+function proveEntry(
+  e: EvidenceEntry, label: string, size: number, cp: Checkpoint | undefined,
   problem: (entry: LedgerEntry) => string | undefined = () => undefined,
-): Proven[] {
-  const name = `${label} ${e.index}`;
+): Proof {
+  const inclusion = `${label} ${e.index} inclusion`;
+  const record = `${label} ${e.index} record`;
   let leaf: Uint8Array;
   let proof: Uint8Array[];
   try {
     leaf = fromBase64(e.leaf, 'leaf');
     proof = e.proof.map((h, i) => fromHex(h, `proof[${i}]`));
   } catch (err) {
-    check(`${name} inclusion`, false, `malformed evidence: ${(err as Error).message}`);
-    return [];
+    return { checks: [fail(inclusion, `malformed evidence: ${(err as Error).message}`)] };
   }
-  if (cp === undefined) {
-    check(`${name} inclusion`, false, 'not checked: there is no verified checkpoint root to check against');
-    return [];
-  }
+  if (cp === undefined) return { checks: [fail(inclusion, 'not checked: there is no verified checkpoint root to check against')] };
   const leafHash = hashLeaf(leaf); // RFC 6962 §2.1
   if (!verifyInclusion(leafHash, e.index, size, proof, cp.rootHash)) { // RFC 9162 §2.1.3.2
-    check(`${name} inclusion`, false, `leaf hash ${toHex(leafHash)} with this ${proof.length}-hash proof does not lead to the ` +
-      `checkpoint root: the entry bytes or the proof were altered, or the proof is from another tree`);
-    return [];
+    return { checks: [fail(inclusion, `leaf hash ${toHex(leafHash)} with this ${proof.length}-hash proof does not lead to the ` +
+      'checkpoint root: the entry bytes or the proof were altered, or the proof is from another tree')] };
   }
-  check(`${name} inclusion`, true, `leaf hash ${toHex(leafHash)} is leaf ${e.index} of the tree of size ${size} (RFC 9162 proof of ${proof.length} hashes)`);
+  const included = pass(inclusion, `leaf hash ${toHex(leafHash)} is leaf ${e.index} of the tree of size ${size} (RFC 9162 proof of ${proof.length} hashes)`);
   let entry: LedgerEntry;
   try {
     entry = decodeEntry(leaf);
   } catch (err) {
-    check(`${name} record`, false, (err as Error).message);
-    return [];
+    return { checks: [included, fail(record, (err as Error).message)] };
   }
   const bad = entry.index !== e.index ? `says it is entry ${entry.index}` : problem(entry);
-  if (bad !== undefined) {
-    check(`${name} record`, false, `the entry ${bad}`);
-    return [];
-  }
-  check(`${name} record`, true, `${entry.tx.type} at ${entry.time}, canonical RFC 8785 bytes`);
-  return [{ index: e.index, entry }];
+  if (bad !== undefined) return { checks: [included, fail(record, `the entry ${bad}`)] };
+  return { checks: [included, pass(record, `${entry.tx.type} at ${entry.time}, canonical RFC 8785 bytes`)], proven: { index: e.index, entry } };
 }
 
 /** The key `signer` registered most recently before `index`, from the proven key entries. */
@@ -176,34 +182,26 @@ function introducedKey(e: LedgerEntry, signer: string): string | undefined {
   return undefined;
 }
 
-function signatureCheck(p: Proven, keys: readonly Proven[], isHistory: boolean, check: CheckFn): void {
-  const name = `${isHistory ? 'entry' : 'key entry'} ${p.index} signatures`;
+function signatureCheck(p: Proven, label: string, keys: readonly Proven[]): PdfCheck {
+  const name = `${label} ${p.index} signatures`;
   const sigs: readonly Sig[] = p.entry.sigs;
-  if (sigs.length === 0) {
-    check(name, false, 'the entry carries no transaction signature');
-    return;
-  }
-  const done: string[] = [];
+  if (sigs.length === 0) return fail(name, 'the entry carries no transaction signature');
+  const verified: string[] = [];
   for (const sig of sigs) {
     const k = keyFor(sig.signer, p.index, keys);
-    if (k === undefined) {
-      check(name, false, `no proven entry in the evidence registers a key for signer '${sig.signer}' before entry ${p.index}`);
-      return;
-    }
+    if (k === undefined) return fail(name, `no proven entry in the evidence registers a key for signer '${sig.signer}' before entry ${p.index}`);
     let ok: boolean;
     try {
       ok = verifyTxSig(p.entry.tx, sig, fromBase64(k.key, 'publicKey'));
     } catch {
       ok = false;
     }
-    if (!ok) {
-      check(name, false, `the signature by '${sig.signer}' does not verify under the key it registered at entry ${k.at}`);
-      return;
-    }
-    done.push(`${sig.signer} (key of entry ${k.at})`);
+    if (!ok) return fail(name, `the signature by '${sig.signer}' does not verify under the key it registered at entry ${k.at}`);
+    verified.push(`${sig.signer} (key of entry ${k.at})`);
   }
-  check(name, true, `Ed25519 signatures by ${done.join(', ')} verify over the transaction; not checked offline: that the ` +
-    'contract required exactly these signers, and that no key was rotated or revoked in between (verify-ledger replays that)');
+  // Not checked offline (verify-ledger replays them): that the contract required exactly these signers, and that
+  // no key was rotated or revoked between its registration and this entry.
+  return pass(name, `signed by ${verified.join(', ')}: each Ed25519 signature verifies over the transaction`);
 }
 
 function mentions(value: unknown, out: Set<string>): Set<string> {
@@ -214,18 +212,27 @@ function mentions(value: unknown, out: Set<string>): Set<string> {
 }
 
 /**
- * Each entry must concern the receipt: create it, name it, or name a lien or alert that an earlier entry of the
- * evidence tied to it (a release names only its pledge; a resolution only its alert).
+ * An entry concerns the receipt when it creates it, names it, or names a lien or alert that an earlier entry of
+ * the evidence tied to it (a release names only its pledge, a resolution only its alert). Call in log order:
+ * `linked` collects the ids tied to the receipt so far.
  */
-function concernChecks(receiptId: string, history: readonly Proven[], check: CheckFn): void {
-  const linked = new Set([receiptId]);
-  for (const p of history) {
-    const named = mentions(p.entry.tx.body, new Set());
-    const hit = [...named].find((id) => linked.has(id));
-    const created = createdBy(receiptId, p.index);
-    if (!check(`entry ${p.index} concerns receipt`, created || hit !== undefined,
-      created ? `creates ${receiptId}` : hit !== undefined ? `names ${hit}` : `${p.entry.tx.type} names neither ${[...linked].join(' nor ')}`)) continue;
-    for (const id of named) if (LINKED_ID.test(id)) linked.add(id);
-    for (const prefix of ['pl', 'al'] as const) linked.add(objectId(prefix, p.index));
+function concernCheck(receiptId: string, p: Proven, linked: Set<string>): PdfCheck {
+  const name = `entry ${p.index} concerns receipt`;
+  const named = mentions(p.entry.tx.body, new Set());
+  const hit = [...named].find((id) => linked.has(id));
+  const created = createdBy(receiptId, p.index);
+  if (!created && hit === undefined) return fail(name, `${p.entry.tx.type} names neither ${[...linked].join(' nor ')}`);
+  for (const id of named) if (LINKED_ID.test(id)) linked.add(id);
+  for (const prefix of ['pl', 'al'] as const) linked.add(objectId(prefix, p.index));
+  return pass(name, created ? `creates ${receiptId}` : `names ${hit}`);
+}
+
+function creationCheck(ev: ReceiptEvidence, history: readonly Proof[]): PdfCheck {
+  const name = 'receipt creation';
+  const creator = ev.entries.find((e) => createdBy(ev.receiptId, e.index));
+  if (creator === undefined) return fail(name, `the entry that created ${ev.receiptId} is not in the evidence`);
+  if (!history.some((h) => h.proven?.index === creator.index)) {
+    return fail(name, `the entry that created ${ev.receiptId} (${creator.index}) is not proven in the log`);
   }
+  return pass(name, `entry ${creator.index} created ${ev.receiptId} and is proven in the log`);
 }

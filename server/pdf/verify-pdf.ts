@@ -1,7 +1,7 @@
 // Verifies a receipt PDF offline: reads its embedded `evidence.json` (read-pdf.ts: the file any PDF viewer would
-// show) and checks the evidence with the ledger's pure code (verify-evidence.ts). Also checks that the document's title names the
-// same receipt as the evidence, so evidence cannot be swapped between documents unnoticed. The text printed on
-// the pages is a rendering and is not itself checked: the evidence and the ledger record are what count.
+// show) and checks the evidence with the ledger's pure code (verify-evidence.ts). Also checks that the document's
+// title names the receipt the evidence concerns, so evidence cannot be swapped between documents unnoticed. The
+// text printed on the pages is a rendering and is not itself checked: the evidence and the ledger record count.
 import { readPdf, type PdfContents } from './read-pdf.js';
 import { EVIDENCE_FILE, EvidenceFormatError, parseEvidence } from './evidence.js';
 import { type PdfCheck, type PdfVerdict, verifyEvidence, type VerifyOptions } from './verify-evidence.js';
@@ -32,7 +32,11 @@ export async function verifyReceiptPdf(pdfBytes: Uint8Array, opts: VerifyOptions
     throw e;
   }
   const head: PdfCheck[] = [
-    { name: 'evidence', ok: true, detail: `${EVIDENCE_FILE} (${bytes.length} bytes): ${evidence.entries.length} entries and ${evidence.keyEntries.length} key entries at ledger size ${evidence.size}` },
+    {
+      name: 'evidence', ok: true,
+      detail: `${EVIDENCE_FILE} (${bytes.length} bytes): ${evidence.entries.length} entries and ` +
+        `${evidence.keyEntries.length} key entries at ledger size ${evidence.size}`,
+    },
     titleCheck(contents.title, evidence.receiptId),
   ];
   const verdict = verifyEvidence(evidence, opts);

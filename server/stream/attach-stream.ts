@@ -64,6 +64,8 @@ export interface StreamStats {
   readonly maxBufferedBytes: number;
   /** Largest inbox over the current clients (messages). */
   readonly maxQueued: number;
+  /** Clients being closed (closing handshake under way, e.g. a slow consumer that has not read its close frame). */
+  readonly closing: number;
 }
 
 export interface StreamHandle {
@@ -180,11 +182,13 @@ export function attachStream(server: Server, deps: StreamDeps): StreamHandle {
     stats: () => {
       let maxBufferedBytes = 0;
       let maxQueued = 0;
+      let closing = 0;
       for (const s of sessions) {
         maxBufferedBytes = Math.max(maxBufferedBytes, s.ws.bufferedAmount);
         maxQueued = Math.max(maxQueued, s.queued);
+        if (s.closing) closing += 1;
       }
-      return { clients: sessions.size, maxBufferedBytes, maxQueued };
+      return { clients: sessions.size, maxBufferedBytes, maxQueued, closing };
     },
     async close() {
       if (closed) return;

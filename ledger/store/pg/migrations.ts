@@ -43,6 +43,18 @@ export async function migratePg(pool: Pool, scope: string, migrations: readonly 
   });
 }
 
+/** Without writing anything: throw unless `scope` is at exactly the latest version of `migrations`. */
+export async function checkMigrated(pool: Pool, scope: string, migrations: readonly PgMigration[]): Promise<void> {
+  const latest = Math.max(0, ...migrations.map((m) => m.version));
+  const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('schema_versions') IS NOT NULL AS present");
+  const current = rows[0]?.present
+    ? (await pool.query<{ version: number }>('SELECT version FROM schema_versions WHERE scope = $1', [scope])).rows[0]?.version ?? 0
+    : 0;
+  if (current !== latest) {
+    throw new Error(`PostgreSQL schema '${scope}' is at version ${current}, this build needs ${latest}: run an instance that migrates (against the primary) first`);
+  }
+}
+
 /**
  * The ledger's tables. Text keys use the "C" collation so ordering and keyset pagination are by code point, exactly
  * as in SQLite. Indices are BIGINT (read back as safe JS numbers), hashes BYTEA. The primary keys on entries.idx and

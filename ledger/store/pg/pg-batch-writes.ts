@@ -48,7 +48,6 @@ async function upsertState(client: ClientBase, writes: readonly StateRecord[]): 
   const last = new Map<string, StateRecord>();
   for (const w of writes) {
     const key = stateKey(w.object.kind, w.object.id);
-    last.delete(key); // keep the order of the final writes
     last.set(key, w);
   }
   if (last.size === 0) return;

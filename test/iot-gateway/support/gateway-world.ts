@@ -13,7 +13,7 @@ export interface GatewayWorld {
   gw: Gateway;
   readonly file: string;
   /** Close the gateway and open a new one on the same telemetry file. */
-  restart(opts?: Partial<GatewayOptions>): Promise<Gateway>;
+  restart(opts?: Partial<GatewayOptions>, close?: { anchor?: boolean }): Promise<Gateway>;
   close(): Promise<void>;
 }
 
@@ -30,8 +30,8 @@ export async function openGatewayWorld(opts: Partial<GatewayOptions> = {}): Prom
   });
   const world: GatewayWorld = {
     w, file, gw: await start({}),
-    async restart(o = {}) {
-      await world.gw.close();
+    async restart(o = {}, c = {}) {
+      await world.gw.close(c);
       await store.close();
       store = new SqliteTelemetryStore(file);
       world.gw = await start(o);

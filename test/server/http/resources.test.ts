@@ -91,3 +91,30 @@ describe('REST resources and object-level access', () => {
     assert.match(text, /ledgerhouse_ledger_size \d+/);
   });
 });
+
+describe('Receipt PDF over HTTP', () => {
+  let h: HttpHarness;
+  let receipt: string;
+  before(async () => {
+    h = await openHttpHarness();
+    const c = await registerCast(h.ledger);
+    await h.ledger.submit('lot.deposit', LOT, [c.warehouse]);
+    receipt = rc((await h.ledger.submit('receipt.issue', issueBody('40.000', 'alice'), [c.warehouse])).index);
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('When the holder downloads the PDF, then it is a PDF whose embedded evidence verifies; another bank gets 404', async () => {
+    const { verifyReceiptPdf } = await import('../../../server/pdf/verify-pdf.js');
+    const alice = (await h.token('alice')).token;
+    const res = await fetch(`${h.url}/v1/receipts/${receipt}/pdf`, { headers: { authorization: `Bearer ${alice}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const verdict = await verifyReceiptPdf(new Uint8Array(await res.arrayBuffer()), { trustedKey: h.ledger.signer.verifierKey });
+    assert.equal(verdict.ok, true, JSON.stringify(verdict.checks.filter((c) => !c.ok)));
+    const bankB = (await h.token('bank-b')).token;
+    const denied = await fetch(`${h.url}/v1/receipts/${receipt}/pdf`, { headers: { authorization: `Bearer ${bankB}` } });
+    assert.equal(denied.status, 404);
+  });
+});

@@ -97,6 +97,7 @@ describe('server/stream: commits at chosen points of a replay', () => {
   let h: StreamHarness;
   let events: ReturnType<typeof gatedStore>;
   let checkpoints: ReturnType<typeof gatedStore>;
+  let held = 0;
   before(async () => {
     h = await openStreamHarness({ replayPage: 4 }, {
       wrapStore: (store) => {
@@ -114,7 +115,7 @@ describe('server/stream: commits at chosen points of a replay', () => {
     gate.shutAfter(passing);
     c.subscribe(channels, 0);
     await waitUntil(() => gate.calls() > callsBefore + passing, 5_000, 'the held read');
-    for (let i = 0; i < 3; i++) await h.fill(5, `held-${Math.random().toString(36).slice(2)}`); // three live batches
+    for (let i = 0; i < 3; i++) await h.fill(5, `held-${++held}`); // three live batches
     gate.open();
     const size = await logSize(h);
     const caughtUp = (await c.waitFor((m) => m.type === 'caught-up')) as { next: number };

@@ -1,0 +1,4 @@
+import { MemoryWebhookStore } from '../../../server/webhooks/memory-webhook-store.js';
+import { webhookStoreConformance } from './webhook-store-conformance.js';
+
+webhookStoreConformance('memory', (kept) => ({ store: new MemoryWebhookStore(kept), close: () => {} }));
