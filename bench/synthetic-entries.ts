@@ -4,6 +4,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64, toHex, utf8 } from '../ledger/encoding/bytes.js';
 import { canonicalBytes } from '../ledger/encoding/canonical.js';
+import { hashLeaf } from '../ledger/merkle/hash.js';
 import type { EntryRecord } from '../ledger/store/ledger-store.js';
 
 /** An entry record without its leaf hash (computing that is part of what the append benchmark times). */
@@ -32,14 +33,15 @@ export function syntheticEntries(start: number, count: number): UnhashedEntry[] 
 }
 
 /**
- * A minimal entry for building very large trees quickly: a 15–25 byte canonical JSON leaf, a sequential tx hash
- * and a zero-padded nonce (so both unique indexes grow append-only). `leafHash` is given by the caller.
+ * A minimal entry for building very large trees quickly: a 15–25 byte canonical JSON leaf with its RFC 6962 leaf
+ * hash, a sequential tx hash and a zero-padded nonce (so both unique indexes grow append-only).
  */
-export function minimalEntry(index: number, leafHash: Uint8Array): EntryRecord {
+export function minimalEntry(index: number): EntryRecord {
+  const leaf = utf8(`{"index":${index}}`);
   return {
     index,
-    leaf: utf8(`{"index":${index}}`),
-    leafHash,
+    leaf,
+    leafHash: hashLeaf(leaf),
     txHash: index.toString(16).padStart(64, '0'),
     type: TYPE,
     signer: 'bench',

@@ -21,7 +21,9 @@ import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
 import { Anchorer } from './anchor/anchorer.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { CovenantMonitor } from './covenants/monitor.js';
+import { startExternalSource, type ExternalSource } from './broker/external-source.js';
 import type { RateLimit } from './broker/rate-limit.js';
+import { SHARE_GROUP } from './broker/topics.js';
 import { LIMITS } from './formats/telemetry-message.js';
 import { GatewayEvents, type GatewayEvent, type GatewayEventMap } from './gateway-events.js';
 import { newStats, snapshot, type GatewayStats } from './gateway-stats.js';
@@ -38,6 +40,12 @@ export interface GatewayOptions {
   readonly mqttPort: number;
   /** External broker (mqtt://host:port or mqtts://…): the gateway subscribes instead of embedding a broker. */
   readonly mqttUrl?: string;
+  /** External broker: shared-subscription group (default 'ledgerhouse') and credentials. */
+  readonly shareGroup?: string;
+  readonly mqttUsername?: string;
+  readonly mqttPassword?: string;
+  /** External broker: how long it keeps the gateway's session (and queued messages) while away. Default 7 days. */
+  readonly mqttSessionExpirySeconds?: number;
   readonly batchMs: number;
   readonly batchMax: number;
   /** mqtts for the embedded broker, from PEM files. */
@@ -107,6 +115,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     },
   });
   let broker: EmbeddedBroker | undefined;
+  let external: ExternalSource | undefined;
   const stopFollowing = deps.pipeline.onCommit((batch) => {
     devices.apply(batch).then(() => monitor.onCommit(batch), (e: unknown) => logger.error({ err: e }, 'device directory refresh failed'));
   });
@@ -114,11 +123,20 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await anchorer.start();
   await monitor.start();
 
+  const receive = (t: string, p: Uint8Array) => intake.receive(t, p);
   try {
-    broker = await startEmbeddedBroker({ receive: (t, p) => intake.receive(t, p), devices: devices.lookup, clock, verify, stats, logger }, {
-      host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
-      maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
-    });
+    if (options.mqttUrl !== undefined) {
+      external = await startExternalSource(receive, logger, {
+        url: options.mqttUrl, clientId: `ledgerhouse-${deps.gateway.id}-${await telemetry.instanceId()}`, shareGroup: options.shareGroup ?? SHARE_GROUP,
+        ...(options.mqttSessionExpirySeconds === undefined ? {} : { sessionExpirySeconds: options.mqttSessionExpirySeconds }),
+        ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername, password: options.mqttPassword ?? '' }),
+      });
+    } else {
+      broker = await startEmbeddedBroker({ receive, devices: devices.lookup, clock, verify, stats, logger }, {
+        host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
+        maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
+      });
+    }
   } catch (e) {
     stopFollowing();
     await monitor.close();
@@ -126,11 +144,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (deps.telemetry === undefined) await telemetry.close();
     throw e;
   }
-  logger.info({ mqttPort: broker.port, devices: devices.size }, 'telemetry gateway started');
+  const mqttPort = broker?.port ?? 0;
+  logger.info({ mqttPort, external: options.mqttUrl, devices: devices.size }, 'telemetry gateway started');
 
   let closing: Promise<void> | undefined;
   return {
-    mqttPort: broker.port,
+    mqttPort,
     telemetry,
     on: (event, listener) => events.on(event, listener),
     stats: () => snapshot(stats),
@@ -143,6 +162,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     close(opts = {}) {
       closing ??= (async () => {
         await broker?.close();
+        await external?.close();
         await intake.drain();
         stopFollowing();
         await monitor.close();

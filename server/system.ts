@@ -18,6 +18,8 @@ import { SqliteTokenStore } from './auth/sqlite-token-store.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { buildWeb } from '../web/build.js';
+import { webRouter } from '../web/serve.js';
 import { loadNodeKeys, type NodeKeys } from './node-keys.js';
 import { seedDemo, type DemoSummary } from './demo/seed-demo.js';
 
@@ -91,9 +93,11 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
+  const web = await buildWeb();
   const app = createApp({
     store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
     metrics: createMetrics(),
+    routers: [webRouter(web.outDir)],
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);

@@ -3,7 +3,8 @@
 // pdf.js (loaded only when a PDF is dropped on the verifier), and writes one small HTML shell per page. Nothing is
 // fetched from a CDN at run time. `platform: 'browser'` makes any `node:` import a build error, which is how we know
 // the bundled ledger modules stay browser-safe.
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +12,13 @@ import { build, type Metafile } from 'esbuild';
 
 const WEB_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.dirname(WEB_DIR);
-/** Marks a directory as ours, so a rebuild may empty it; any other non-empty directory is refused. */
+/** Marks a directory as ours, so a rebuild may write and prune in it; any other non-empty directory is refused. */
 const MARKER = '.ledgerhouse-web';
+/** Bundles no build references any more are removed this long after they were written (pages still open keep working). */
+const PRUNE_AFTER_MS = 3_600_000;
 
 export interface BuildWebOptions {
-  /** Where to write the site (default `web/dist`); emptied first. */
+  /** Where to write the site (default `web/dist`). */
   readonly outDir?: string;
   /** Minify the bundles (default true). */
   readonly minify?: boolean;
@@ -64,25 +67,51 @@ function outputOf(meta: Metafile, assetsDir: string, entry: string): string {
   throw new Error(`esbuild produced no output for ${entry}`);
 }
 
-async function copyPdfjs(assetsDir: string): Promise<void> {
+/** Writes `bytes` to `file` atomically (temp file + rename), so a server reading it never sees half a file. */
+async function writeAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+}
+
+async function copyPdfjs(assetsDir: string): Promise<string[]> {
   const pdfjsRoot = path.dirname(path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist')));
   const target = path.join(assetsDir, 'vendor', 'pdfjs');
-  await mkdir(target, { recursive: true });
-  await Promise.all(PDFJS_FILES.map((f) => copyFile(path.join(pdfjsRoot, f), path.join(target, path.basename(f)))));
+  await Promise.all(PDFJS_FILES.map(async (f) => writeAtomic(path.join(target, path.basename(f)), await readFile(path.join(pdfjsRoot, f)))));
+  return PDFJS_FILES.map((f) => path.join(target, path.basename(f)));
 }
 
-async function emptyOwnDir(dir: string): Promise<void> {
+/** Refuses a non-empty directory that is not one of our builds; marks it as ours. */
+async function claimDir(dir: string): Promise<void> {
   const existing = await readdir(dir).catch(() => undefined);
-  if (existing === undefined || existing.length === 0) return;
-  if (!existing.includes(MARKER)) throw new Error(`refusing to empty ${dir}: it is not a previous web build (no ${MARKER})`);
-  await rm(dir, { recursive: true, force: true });
+  if (existing !== undefined && existing.length > 0 && !existing.includes(MARKER)) {
+    throw new Error(`refusing to build into ${dir}: it is not empty and not a previous web build (no ${MARKER})`);
+  }
+  await writeAtomic(path.join(dir, MARKER), 'Built by web/build.ts. Assets no build references are removed an hour after they were replaced.\n');
 }
 
-/** Builds the site; resolves with the directory to serve (pass it to `webRouter`). */
+/** Removes files under `dir` that this build did not write and that are older than PRUNE_AFTER_MS. */
+async function prune(dir: string, keep: ReadonlySet<string>, nowMs: number): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  await Promise.all(entries.map(async (e) => {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) return prune(file, keep, nowMs);
+    if (!e.isFile() || keep.has(file)) return;
+    const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: nowMs }));
+    if (nowMs - mtimeMs > PRUNE_AFTER_MS) await rm(file, { force: true });
+  }));
+}
+
+/**
+ * Builds the site; resolves with the directory to serve (pass it to `webRouter`). Safe while a server serves the
+ * same directory (or another process builds it): bundles are content-hashed and written beside the old ones, every
+ * file is replaced atomically, and the HTML shells switch to the new bundles last.
+ */
 export async function buildWeb(options: BuildWebOptions = {}): Promise<{ outDir: string }> {
   const outDir = path.resolve(options.outDir ?? path.join(WEB_DIR, 'dist'));
   const assetsDir = path.join(outDir, 'assets');
-  await emptyOwnDir(outDir);
+  await claimDir(outDir);
   const entries = [...PAGES.map((p) => p.entry), 'src/styles/app.css'];
   const result = await build({
     absWorkingDir: REPO_ROOT,
@@ -103,11 +132,14 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<{ outDir:
     legalComments: 'linked',
     external: ['/assets/vendor/*'],
     logLevel: 'silent',
+    write: false,
   });
+  await Promise.all(result.outputFiles.map((f) => writeAtomic(f.path, f.contents)));
+  const vendor = await copyPdfjs(assetsDir);
   const style = outputOf(result.metafile, assetsDir, 'src/styles/app.css');
-  await Promise.all(PAGES.map((p) => writeFile(path.join(outDir, `${p.name}.html`), shell(p.title, outputOf(result.metafile, assetsDir, p.entry), style))));
-  await copyPdfjs(assetsDir);
-  await writeFile(path.join(outDir, MARKER), 'Built by web/build.ts; emptied on every build.\n');
+  const pages = PAGES.map((p) => path.join(outDir, `${p.name}.html`));
+  await Promise.all(PAGES.map((p, i) => writeAtomic(pages[i]!, shell(p.title, outputOf(result.metafile, assetsDir, p.entry), style))));
+  await prune(assetsDir, new Set([...result.outputFiles.map((f) => f.path), ...vendor]), Date.now());
   return { outDir };
 }
 

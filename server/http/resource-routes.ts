@@ -130,6 +130,20 @@ export function resourceRoutes(deps: ResourceDeps): ApiRoute[] {
       },
     },
     {
+      method: 'get', path: '/v1/me', tag: 'parties', access: 'token', summary: 'The party the token acts as',
+      responses: { 200: { description: 'the party and token id' } },
+      handler(_req, res) {
+        const p = requirePrincipal(res);
+        res.json({ party: p.party, tokenId: p.tokenId });
+      },
+    },
+    {
+      method: 'get', path: '/v1/devices', tag: 'devices', access: token, summary: 'Devices visible to the caller (a warehouse: its own)',
+      query: { ...LIST_QUERY, status: { type: 'string', enum: ['active', 'revoked'], description: 'Only devices in this status' } },
+      responses: { 200: { description: 'a page of devices' } },
+      handler: (req, res) => list(deps, req, res, 'device', eq('status', req.query['status'])),
+    },
+    {
       method: 'get', path: '/v1/parties/:id', tag: 'parties', access: 'public (the party directory: role, name, key)',
       summary: 'A registered party and its key history',
       responses: { 200: { description: 'the party' } },

@@ -118,6 +118,7 @@ export function attachStream(server: Server, deps: StreamDeps): StreamHandle {
     ws.on('error', (err) => logger.debug({ err, party: session.principal.partyId }, 'stream: socket error'));
     ws.on('close', (code) => {
       sessions.delete(session);
+      session.dispose();
       logger.debug({ party: session.principal.partyId, code }, 'stream: client gone');
     });
   }

@@ -121,6 +121,14 @@ export class StreamSession {
     this.ws.close(code, reason.slice(0, 120)); // RFC 6455 §5.5: a control frame payload is at most 125 bytes
   }
 
+  /** The socket is gone: drop everything and release a pump waiting for the socket to drain. */
+  dispose(): void {
+    this.#closing = true;
+    this.#inbox.length = 0;
+    this.#queued = 0;
+    this.#wakeDrainWaiter();
+  }
+
   #enqueue(item: InboxItem, messages: number): void {
     if (this.#queued + messages > this.deps.limits.maxQueued) {
       this.close(CLOSE.slowConsumer, `slow consumer: more than ${this.deps.limits.maxQueued} messages waiting`);

@@ -48,6 +48,8 @@ export class WebhookWorker {
   #stopped = false;
   /** Aborts the current attempt and backoff: on stop, and on a replay request. */
   #interrupt = new AbortController();
+  /** Aborted only on stop. */
+  readonly #stop = new AbortController();
   #reset: { since: number; done: (w: WebhookRecord | undefined) => void } | undefined;
   readonly done: Promise<void>;
 
@@ -76,6 +78,7 @@ export class WebhookWorker {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop.abort(new Error('stopped'));
     this.#interrupt.abort(new Error('stopped'));
     this.#reset?.done(undefined);
     this.wake();
@@ -92,7 +95,7 @@ export class WebhookWorker {
       } catch (err) {
         // The store or the network stack failed; try again on the next wake-up or after a pause.
         this.deps.logger.error({ err, webhook: this.id }, 'webhook: delivery loop failed');
-        await this.deps.sleep(this.deps.retry.baseMs, this.#interrupt.signal).catch(() => {});
+        await this.deps.sleep(this.deps.retry.baseMs, this.#stop.signal).catch(() => {});
         this.#wakeRequested = true;
       }
     }
@@ -153,8 +156,7 @@ export class WebhookWorker {
     const headers = { 'content-type': 'application/json', 'user-agent': 'ledgerhouse-webhooks/1', [SIGNATURE_HEADER]: signature, [DELIVERY_HEADER]: delivery.id };
     let lastError: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const signal = AbortSignal.any([this.#interrupt.signal, AbortSignal.timeout(this.deps.timeoutMs)]);
-      const result = await this.deps.post(hook.url, body, headers, signal);
+      const result = await this.#attempt(hook.url, body, headers);
       const at = this.#now();
       const answered = result.status === undefined ? {} : { httpStatus: result.status };
       if (result.ok) {
@@ -176,6 +178,25 @@ export class WebhookWorker {
         await store.recordAttempt(delivery.id, { status: 'failed', attempts: attempt, ...answered, lastError: `interrupted: ${reason}`, updatedAt: this.#now() });
         return 'interrupted';
       }
+    }
+  }
+
+  /**
+   * One POST, aborted by the timeout or by an interrupt. (A per-attempt controller linked by hand, rather than
+   * AbortSignal.any over the long-lived interrupt signal, which some Node 20 releases leak.)
+   */
+  async #attempt(url: string, body: Uint8Array, headers: Readonly<Record<string, string>>) {
+    const attempt = new AbortController();
+    const interrupt = this.#interrupt.signal;
+    const onInterrupt = (): void => attempt.abort(interrupt.reason);
+    interrupt.addEventListener('abort', onInterrupt, { once: true });
+    if (interrupt.aborted) onInterrupt();
+    const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${this.deps.timeoutMs} ms`, 'TimeoutError')), this.deps.timeoutMs);
+    try {
+      return await this.deps.post(url, body, headers, attempt.signal);
+    } finally {
+      clearTimeout(timer);
+      interrupt.removeEventListener('abort', onInterrupt);
     }
   }
 

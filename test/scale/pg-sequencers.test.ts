@@ -18,9 +18,9 @@ import { createTestSchema, describePg } from '../support/pg.js';
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./pg-sequencer-child.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PER_CHILD = 25;
+const PER_CHILD = 20;
 /** The victim is killed once it has acknowledged this many commits. */
-const KILL_AFTER = 8;
+const KILL_AFTER = 6;
 
 interface Reported {
   readonly nonce: string;
@@ -32,6 +32,8 @@ interface Sequencer {
   readonly name: string;
   readonly proc: ChildProcess;
   readonly committed: Reported[];
+  /** Submissions the child had to resubmit because the log kept moving (LOG_BUSY). */
+  retries: number;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   done: boolean;
 }
@@ -49,11 +51,14 @@ function startSequencer(name: string, url: string, schema: string, onLine: (s: S
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
     proc.on('exit', (code, signal) => resolve({ code, signal, stderr }));
   });
-  const s: Sequencer = { name, proc, committed: [], exit, done: false };
+  const s: Sequencer = { name, proc, committed: [], retries: 0, exit, done: false };
   createInterface({ input: proc.stdout! }).on('line', (line) => {
-    const msg = JSON.parse(line) as { committed?: Reported; done?: unknown };
+    const msg = JSON.parse(line) as { committed?: Reported; done?: { retries: number } };
     if (msg.committed !== undefined) s.committed.push(msg.committed);
-    if (msg.done !== undefined) s.done = true;
+    if (msg.done !== undefined) {
+      s.done = true;
+      s.retries = msg.done.retries;
+    }
     onLine(s);
   });
   return s;
@@ -124,7 +129,8 @@ describePg('Sequencer processes on one PostgreSQL log', (url) => {
       const more = await after.submit(buildTx('party.register', { id: 'p-after', role: 'holder', name: 'after', publicKey: testKey('p-after').publicKeyB64 }, [operator]));
       assert.equal(more.index, n);
       await after.close();
-      console.log(`      (${n} entries, ${rows.length} checkpoints; victim killed after ${killedAt} acknowledged commits, ${victimsInLog} in the log)`);
+      console.log(`      (${n} entries, ${rows.length} checkpoints; victim killed after ${killedAt} acknowledged commits, `
+        + `${victimsInLog} in the log; resubmissions after LOG_BUSY: a ${a.retries}, b ${b.retries})`);
     } finally {
       for (const s of sequencers) if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
       await store.close();

@@ -14,6 +14,11 @@ export interface PgPoolOptions {
   readonly max?: number;
   /** Shown in pg_stat_activity. */
   readonly applicationName?: string;
+  /**
+   * The server ends a session that sits idle inside a transaction this long (ms), releasing its locks: a sequencer
+   * that hangs or is cut off mid-commit cannot hold the ledger lock for good. Default 30 s.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
@@ -42,6 +47,8 @@ export function openPgPool(opts: PgPoolOptions): pg.Pool {
     max: opts.max ?? 10,
     types,
     application_name: opts.applicationName ?? 'ledgerhouse',
+    idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? 30_000,
+    keepAlive: true, // notice a peer that vanished without closing the connection
     ...(opts.schema === undefined ? {} : { options: `-c search_path=${quoteIdent(opts.schema)}` }),
   });
   // An idle client that loses its server is dropped by the pool; the next query reports the failure to its caller.

@@ -28,6 +28,7 @@ export async function connectDevice(port: number, id: string, nowMs: number, opt
     reconnectPeriod: 0, connectTimeout: 5000, clean: opts.clean ?? true, ...(opts.ca ? { ca: opts.ca, rejectUnauthorized: true, servername: 'localhost' } : {}),
   });
   clients.add(client);
+  client.setMaxListeners(0); // publish() waits on 'close' once per message in flight
   client.on('error', () => undefined); // refusals surface through the promise below
   return new Promise((resolve, reject) => {
     client.once('connect', () => resolve(client));

@@ -5,6 +5,7 @@ import { emptyEdge } from '../../../ledger/merkle/compact-range.js';
 import { SequenceConflict } from '../../../ledger/store/ledger-store.js';
 import { DuplicateEntryError, PgLedgerStore } from '../../../ledger/store/pg/pg-ledger-store.js';
 import { migratePg } from '../../../ledger/store/pg/migrations.js';
+import { openPgPool } from '../../../ledger/store/pg/pg-pool.js';
 import { createTestSchema, describePg, type TestSchema } from '../../support/pg.js';
 import { ledgerStoreConformance, makeBatch } from './ledger-store-conformance.js';
 
@@ -67,6 +68,25 @@ describePg('PgLedgerStore', (url) => {
         assert.equal(await store.size(), 2);
       } finally {
         holder.release();
+      }
+    });
+
+    it('When a sequencer stalls mid-commit holding the lock, then the server ends its session and the next commit lands', async () => {
+      const store = await PgLedgerStore.open(schema.pool());
+      const stalled = openPgPool({ connectionString: url, schema: schema.name, max: 1, idleInTransactionTimeoutMs: 300 });
+      const client = await stalled.connect();
+      const ended = new Promise<Error>((resolve) => client.on('error', resolve));
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...store.lockKey]);
+        const t0 = Date.now();
+        await store.commit(makeBatch(emptyEdge(), 1).batch); // waits for the stalled session to be ended
+        assert.ok(Date.now() - t0 >= 200, 'the commit waited for the lock');
+        assert.match(String(await ended), /idle-in-transaction timeout|terminat/i);
+        assert.equal(await store.size(), 1);
+      } finally {
+        client.release(true);
+        await stalled.end();
       }
     });
 

@@ -34,6 +34,8 @@ async function shut(server: Server): Promise<void> {
 }
 
 export interface Received {
+  /** What the receiver answered ('hang': nothing). */
+  status: number | 'hang';
   readonly body: Buffer;
   readonly json: { webhook: string; index: number; seq: number; event: { type: string; refs: Record<string, string[]> } };
   readonly headers: Record<string, string | string[] | undefined>;
@@ -50,9 +52,10 @@ export class Receiver {
     const app = express();
     app.post('/hook', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
       const body = req.body as Buffer;
-      const r: Received = { body, json: JSON.parse(body.toString('utf8')) as Received['json'], headers: req.headers };
+      const r: Received = { status: 'hang', body, json: JSON.parse(body.toString('utf8')) as Received['json'], headers: req.headers };
       this.requests.push(r);
       const status = this.answer(this.requests.length, r);
+      r.status = status;
       if (status === 'hang') return; // never answers: the sender's timeout must fire
       if (status >= 300 && status < 400) res.setHeader('location', 'http://127.0.0.1:1/elsewhere');
       res.status(status).end();
@@ -62,10 +65,7 @@ export class Receiver {
 
   /** The requests answered 2xx, in arrival order. */
   get delivered(): Received[] {
-    return this.requests.filter((_r, i) => {
-      const s = this.answer(i + 1, this.requests[i]!);
-      return s !== 'hang' && s >= 200 && s < 300;
-    });
+    return this.requests.filter((r) => r.status !== 'hang' && r.status >= 200 && r.status < 300);
   }
 
   async start(): Promise<this> {
@@ -88,7 +88,7 @@ export interface WebhookHarness {
   readonly sleeps: number[];
   token(party: string): Promise<string>;
   /** Call the API as `party` (undefined: anonymous). */
-  api(method: string, path: string, party?: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api<T = Record<string, unknown>>(method: string, path: string, party?: string, body?: unknown): Promise<{ status: number; json: T }>;
   receiver(): Promise<Receiver>;
   /** Stop the dispatcher and start a new one over the same stores (a node restart). */
   restart(): Promise<void>;
@@ -149,13 +149,13 @@ export async function openWebhookHarness(options: Partial<WebhooksDeps> = {}): P
       tokenOf.set(party, t.token);
       return t.token;
     },
-    async api(method, path, party, body) {
+    async api<T>(method: string, path: string, party?: string, body?: unknown) {
       const headers: Record<string, string> = {};
       if (party !== undefined) headers['authorization'] = `Bearer ${await h.token(party)}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       const text = await res.text();
-      return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+      return { status: res.status, json: (text === '' ? undefined : JSON.parse(text)) as T };
     },
     async receiver() {
       const r = await new Receiver().start();

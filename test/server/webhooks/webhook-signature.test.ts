@@ -34,7 +34,7 @@ describe('server/webhooks: delivery signatures', () => {
   it('When the body, key, key id or domain differ, then verification returns false', () => {
     const header = signWebhookBody(body, { name: 'webhook', seed: key.seed });
     const tampered = Uint8Array.from(body);
-    tampered[tampered.length - 3] ^= 1;
+    tampered[tampered.length - 3] = tampered[tampered.length - 3]! ^ 1;
     assert.equal(verifyWebhookSignature(tampered, header, key.publicKey), false);
     assert.equal(verifyWebhookSignature(body, header, other.publicKey), false);
     assert.equal(verifyWebhookSignature(body, header, key.publicKey, 'another-key'), false);

@@ -37,13 +37,13 @@ async function closeServer(server: Server): Promise<void> {
   });
 }
 
-export async function openWebHarness(distDir: string, opts: { extraRoutes?: readonly ApiRoute[]; telemetry?: TelemetryFeed } = {}): Promise<WebHarness> {
+export async function openWebHarness(distDir: string, opts: { extraRoutes?: (ledger: LedgerHarness) => readonly ApiRoute[]; telemetry?: TelemetryFeed } = {}): Promise<WebHarness> {
   const ledger = await openHarness('sqlite');
   const db = (ledger.store as SqliteLedgerStore).db;
   const tokens = new SqliteTokenStore(db);
   const app = createApp({
     store: ledger.store, reader: new LogReader(ledger.store), pipeline: ledger.pipeline, tokens, clock: ledger.clock,
-    verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), extraRoutes: opts.extraRoutes ?? [],
+    verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), extraRoutes: opts.extraRoutes?.(ledger) ?? [],
     routers: [webRouter(distDir)],
   });
   const server = createServer(app);

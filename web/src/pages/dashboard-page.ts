@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     s.detail = undefined;
     const pledge = s.pledges.find((p) => p.id === id);
     if (pledge === undefined) {
-      replace(content, h('h1', {}, 'Pledged collateral'), overview);
+      replace(content, overview);
       return;
     }
     const detail = new PledgeDetail(pledge, token);

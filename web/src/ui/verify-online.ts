@@ -47,7 +47,7 @@ async function receiptFacts(result: OnlineResult, lookups: RegistryLookups): Pro
     ['Under a lien', h('span', { 'data-field': 'lien' }, r.underLien ? 'Yes' : 'No')],
     ['Issuing warehouse', warehouse.name === warehouse.id ? warehouse.id : `${warehouse.name} (${warehouse.id})`],
     ['Recorded', `${formatTime(result.entry.time)} · entry ${result.entry.index} (${result.entry.tx.type})`],
-    ['Checked against', `checkpoint of size ${result.checkpoint.size} of log ${result.checkpoint.origin}`],
+    ['Status as of', `checkpoint ${result.checkpoint.size} of log ${result.checkpoint.origin}; last changed by entry ${r.lastChangedIndex}`],
   ]);
 }
 

@@ -2,7 +2,6 @@
 // key its signer held AT THAT INDEX: a key may sign entries with from ≤ index < until (contracts/state.ts
 // KeyPeriod). Keys come from the public party directory (online) or from the key entries a PDF carries (offline,
 // `keyHistoriesFromEntries`). Browser-safe.
-import type { Sig } from '../../../contracts/types.js';
 import { fromBase64 } from '../../../ledger/encoding/bytes.js';
 import type { LedgerEntry } from '../../../ledger/entry/entry.js';
 import { verifyTxSig } from '../../../ledger/tx/sign-tx.js';
@@ -21,6 +20,12 @@ export type KeyHistoryLookup = (party: string) => Promise<readonly KeyPeriod[] |
 /** The base64 key `history` allowed to sign at `index`, if any. */
 export function keyAt(history: readonly KeyPeriod[], index: number): string | undefined {
   return history.find((k) => k.from <= index && (k.until === undefined || index < k.until))?.publicKey;
+}
+
+/** One signature on a transaction (contracts/types.ts Sig). */
+interface Sig {
+  readonly signer: string;
+  readonly sig: string;
 }
 
 function isSig(v: unknown): v is Sig {
