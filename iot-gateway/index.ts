@@ -19,9 +19,10 @@ import type { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
 import type { LedgerStore } from '../ledger/store/ledger-store.js';
 import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
 import { Anchorer } from './anchor/anchorer.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import { startEmbeddedBroker } from './broker/embedded-broker.js';
 import { CovenantMonitor } from './covenants/monitor.js';
-import { startExternalSource, type ExternalSource } from './broker/external-source.js';
+import { startExternalSource } from './broker/external-source.js';
+import type { MqttSource, Receive } from './broker/mqtt-source.js';
 import type { RateLimit } from './broker/rate-limit.js';
 import { SHARE_GROUP } from './broker/topics.js';
 import { LIMITS } from './formats/telemetry-message.js';
@@ -32,7 +33,7 @@ import { Intake } from './intake/intake.js';
 import { buildReadingProof, type ProofOutcome } from './reading-proof.js';
 import { SqliteTelemetryStore } from './store/sqlite-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
-import { DEFAULT_SKEW } from './verify/verify-message.js';
+import { DEFAULT_SKEW, type VerifyFn } from './verify/verify-message.js';
 
 export interface GatewayOptions {
   readonly mqttHost: string;
@@ -88,6 +89,39 @@ export interface Gateway {
 
 export const DEFAULT_RATE: RateLimit = { perSecond: 50, burst: 200 };
 
+// The rest of the public surface: device-side helpers, proofs, the simulator (CLI `simulate`, demo).
+export { PortInUseError } from './broker/embedded-broker.js';
+export { signBatch, signReading, telemetrySigningBytes } from './formats/telemetry-signing.js';
+export type { GatewayEvent, GatewayEventMap } from './gateway-events.js';
+export type { GatewayStats } from './gateway-stats.js';
+export { buildReadingProof, verifyReadingProof, type ProofOutcome, type ReadingProof } from './reading-proof.js';
+export {
+  deviceRegistrations, simulate, simulatedDevices, type Fault, type SimDevice, type Simulation, type SimulatorOptions, type SimulatorStats,
+} from './simulator/simulator.js';
+export { FAULTS, type FaultKind } from './simulator/device-model.js';
+export type { TelemetryStore } from './store/telemetry-store.js';
+export { makeDeviceToken } from './verify/device-token.js';
+
+/** The embedded broker, or a client of the external one when `mqttUrl` is set. */
+async function startSource(
+  deps: GatewayDeps,
+  receive: Receive,
+  w: { telemetry: TelemetryStore; devices: DeviceDirectory; verify: VerifyFn; stats: GatewayStats },
+): Promise<MqttSource> {
+  const { options, logger, clock } = deps;
+  if (options.mqttUrl !== undefined) {
+    return startExternalSource(receive, logger, {
+      url: options.mqttUrl, clientId: `ledgerhouse-${deps.gateway.id}-${await w.telemetry.instanceId()}`, shareGroup: options.shareGroup ?? SHARE_GROUP,
+      ...(options.mqttSessionExpirySeconds === undefined ? {} : { sessionExpirySeconds: options.mqttSessionExpirySeconds }),
+      ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername, password: options.mqttPassword ?? '' }),
+    });
+  }
+  return startEmbeddedBroker({ receive, devices: w.devices.lookup, clock, verify: w.verify, stats: w.stats, logger }, {
+    host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
+    maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
+  });
+}
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const { options, logger, clock } = deps;
   const telemetry = deps.telemetry ?? (deps.db ? new SqliteTelemetryStore(deps.db) : undefined);
@@ -114,29 +148,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       monitor.onStored(fresh);
     },
   });
-  let broker: EmbeddedBroker | undefined;
-  let external: ExternalSource | undefined;
+  let source: MqttSource | undefined;
   const stopFollowing = deps.pipeline.onCommit((batch) => {
     devices.apply(batch).then(() => monitor.onCommit(batch), (e: unknown) => logger.error({ err: e }, 'device directory refresh failed'));
   });
-  devices.onRevoked((d) => broker?.disconnect(d.id));
+  devices.onRevoked((d) => source?.disconnect(d.id));
   await anchorer.start();
   await monitor.start();
 
-  const receive = (t: string, p: Uint8Array) => intake.receive(t, p);
   try {
-    if (options.mqttUrl !== undefined) {
-      external = await startExternalSource(receive, logger, {
-        url: options.mqttUrl, clientId: `ledgerhouse-${deps.gateway.id}-${await telemetry.instanceId()}`, shareGroup: options.shareGroup ?? SHARE_GROUP,
-        ...(options.mqttSessionExpirySeconds === undefined ? {} : { sessionExpirySeconds: options.mqttSessionExpirySeconds }),
-        ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername, password: options.mqttPassword ?? '' }),
-      });
-    } else {
-      broker = await startEmbeddedBroker({ receive, devices: devices.lookup, clock, verify, stats, logger }, {
-        host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
-        maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
-      });
-    }
+    source = await startSource(deps, (t, p) => intake.receive(t, p), { telemetry, devices, verify, stats });
   } catch (e) {
     stopFollowing();
     await monitor.close();
@@ -144,7 +165,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (deps.telemetry === undefined) await telemetry.close();
     throw e;
   }
-  const mqttPort = broker?.port ?? 0;
+  const mqttPort = source.port;
   logger.info({ mqttPort, external: options.mqttUrl, devices: devices.size }, 'telemetry gateway started');
 
   let closing: Promise<void> | undefined;
@@ -161,8 +182,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     },
     close(opts = {}) {
       closing ??= (async () => {
-        await broker?.close();
-        await external?.close();
+        await source?.close(); // no PUBACK after this point
         await intake.drain();
         stopFollowing();
         await monitor.close();

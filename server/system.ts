@@ -17,6 +17,9 @@ import { signTx } from '../ledger/tx/sign-tx.js';
 import { SqliteTokenStore } from './auth/sqlite-token-store.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { telemetryRoutes } from './http/telemetry-routes.js';
+import { AccessControl } from './access/access-control.js';
+import { createGateway, type Gateway } from '../iot-gateway/index.js';
 import { createMetrics } from './http/metrics.js';
 import { buildWeb } from '../web/build.js';
 import { webRouter } from '../web/serve.js';
@@ -31,6 +34,9 @@ export interface System {
   readonly tokens: SqliteTokenStore;
   readonly httpUrl: string;
   readonly logger: Logger;
+  readonly gateway: Gateway;
+  /** The embedded broker's port (0 when an external broker is used). */
+  readonly mqttPort: number;
   /** What the demo seeded (LH_DEMO=true), for printing. */
   readonly demo: DemoSummary | undefined;
   close(): Promise<void>;
@@ -93,28 +99,51 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
+  const gateway = await createGateway({
+    db, pipeline, store, gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock, logger: logger.child({ component: 'gateway' }),
+    options: {
+      mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
+      ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl }),
+    },
+  });
   const web = await buildWeb();
+  const reader = new LogReader(store);
+  const access = new AccessControl(store);
+  const metrics = createMetrics();
+  gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored' }));
+  gateway.on('rejected', () => metrics.readingsIngested.inc({ outcome: 'rejected' }));
   const app = createApp({
-    store, reader: new LogReader(store), pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
-    metrics: createMetrics(),
+    store, reader, pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
+    metrics,
+    extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access }),
     routers: [webRouter(web.outDir)],
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.httpPort, config.httpHost, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.httpPort, config.httpHost, () => resolve());
+    });
+  } catch (e) {
+    await gateway.close({ anchor: false });
+    await pipeline.close();
+    if (db.open) db.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
-  logger.info({ httpUrl, size: pipeline.size }, 'ledgerhouse started');
+  logger.info({ httpUrl, mqttPort: gateway.mqttPort, size: pipeline.size }, 'ledgerhouse started');
   return {
-    config, keys, store, pipeline, tokens, httpUrl, logger, demo,
+    config, keys, store, pipeline, tokens, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
+    /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await gateway.close();
       await pipeline.close();
       await store.close();
       if (db.open) db.close();

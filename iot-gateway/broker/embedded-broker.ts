@@ -12,11 +12,11 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Su
 import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
 import { countRejection, type GatewayStats } from '../gateway-stats.js';
-import type { IntakeOutcome } from '../intake/intake.js';
 import type { DeviceLookup } from '../verify/device-info.js';
 import { checkDeviceConnect } from '../verify/device-token.js';
 import type { VerifyFn } from '../verify/verify-message.js';
 import { guardSocket } from './guarded-socket.js';
+import type { MqttSource, Receive } from './mqtt-source.js';
 import { TokenBuckets, type RateLimit } from './rate-limit.js';
 import { parseTopic, publishDenied, subscribeAllowed } from './topics.js';
 
@@ -32,7 +32,7 @@ export interface EmbeddedBrokerOptions {
 }
 
 export interface EmbeddedBrokerDeps {
-  readonly receive: (topic: string, payload: Uint8Array) => Promise<IntakeOutcome>;
+  readonly receive: Receive;
   readonly devices: DeviceLookup;
   readonly clock: Clock;
   readonly verify: VerifyFn;
@@ -40,13 +40,6 @@ export interface EmbeddedBrokerDeps {
   readonly logger: Logger;
   /** Monotonic milliseconds for rate limiting (defaults to performance.now). */
   readonly monotonicMs?: () => number;
-}
-
-export interface EmbeddedBroker {
-  readonly port: number;
-  /** Close the connection of a device (revoked). */
-  disconnect(deviceId: string): void;
-  close(): Promise<void>;
 }
 
 export class PortInUseError extends Error {
@@ -60,7 +53,7 @@ function refusal(returnCode: 2 | 4 | 5, reason: string): AuthenticateError {
   return Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
 }
 
-export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: EmbeddedBrokerOptions): Promise<MqttSource> {
   const { stats, logger } = deps;
   const now = deps.monotonicMs ?? (() => performance.now());
   const buckets = new TokenBuckets(opts.rate);

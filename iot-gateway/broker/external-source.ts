@@ -6,7 +6,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { RejectionCode } from '../formats/rejection.js';
-import type { IntakeOutcome } from '../intake/intake.js';
+import type { MqttSource, Receive } from './mqtt-source.js';
 import { INTAKE_FILTER } from './topics.js';
 
 export interface ExternalSourceOptions {
@@ -22,10 +22,6 @@ export interface ExternalSourceOptions {
   readonly sessionExpirySeconds?: number;
 }
 
-export interface ExternalSource {
-  close(): Promise<void>;
-}
-
 /** MQTT 5 PUBACK reason codes (§3.4.2.1) for messages acknowledged but refused. */
 function reasonCode(code: RejectionCode): number {
   if (code === 'TELEMETRY_MALFORMED' || code === 'TELEMETRY_SCHEMA' || code === 'TELEMETRY_TOO_LARGE') return 0x99; // payload format invalid
@@ -34,10 +30,10 @@ function reasonCode(code: RejectionCode): number {
 }
 
 export async function startExternalSource(
-  receive: (topic: string, payload: Uint8Array) => Promise<IntakeOutcome>,
+  receive: Receive,
   logger: Logger,
   opts: ExternalSourceOptions,
-): Promise<ExternalSource> {
+): Promise<MqttSource> {
   let client: MqttClient | undefined;
   let forcing = false;
   /** A reading not stored for a passing reason: drop the connection so the broker redelivers [MQTT-4.4.0-1]. */
@@ -78,6 +74,8 @@ export async function startExternalSource(
   await c.subscribeAsync(`$share/${opts.shareGroup}/${INTAKE_FILTER}`, { qos: 1 });
   logger.info({ url: opts.url, clientId: opts.clientId, group: opts.shareGroup }, 'subscribed to the external MQTT broker');
   return {
+    port: 0,
+    disconnect: () => undefined, // device sessions belong to the external broker
     async close() {
       client = undefined;
       await c.endAsync();

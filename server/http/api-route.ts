@@ -2,6 +2,7 @@
 // contract and what the server enforces cannot drift apart. Query parameters are validated with ajv (strings
 // coerced to integers where the schema says so); unknown query parameters are refused.
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { HttpProblem } from './problem.js';
 
@@ -22,7 +23,8 @@ export interface ApiRoute {
   readonly handler: (req: Request, res: Response) => Promise<void> | void;
 }
 
-const ajv = new Ajv({ coerceTypes: true, allErrors: false, strict: false, useDefaults: true });
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ coerceTypes: true, allErrors: false, strict: false, useDefaults: true }));
 
 function queryValidator(route: ApiRoute): ValidateFunction | undefined {
   if (route.query === undefined) return undefined;

@@ -10,6 +10,7 @@ export const HTTP_ERRORS = {
   BODY_TOO_LARGE: { status: 413, title: 'The request body exceeds the size limit' },
   QUERY_INVALID: { status: 400, title: 'A query parameter is missing, malformed or out of bounds' },
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
+  NOT_ANCHORED_YET: { status: 409, title: 'The reading is stored but its batch is not yet anchored in a published checkpoint' },
   INTERNAL: { status: 500, title: 'Internal error; it was logged with the request id' },
 } as const;
 

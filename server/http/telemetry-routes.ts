@@ -1,0 +1,127 @@
+// The bank's view of its collateral and the telemetry behind it: collateral status, readings by device and time,
+// two-level reading proofs. A device's readings are visible to its warehouse and to whoever may read a receipt
+// on the lot the device watches.
+import type { Alert, Device, Pledge, Receipt } from '../../contracts/state.js';
+import type { LedgerStore } from '../../ledger/store/ledger-store.js';
+import { buildReadingProof } from '../../iot-gateway/reading-proof.js';
+import type { TelemetryStore } from '../../iot-gateway/store/telemetry-store.js';
+import type { AccessControl } from '../access/access-control.js';
+import { requirePrincipal, type Principal } from '../auth/authenticate.js';
+import type { ApiRoute } from './api-route.js';
+import { HttpProblem } from './problem.js';
+
+export interface TelemetryRouteDeps {
+  readonly store: LedgerStore;
+  readonly telemetry: TelemetryStore;
+  readonly access: AccessControl;
+}
+
+const TIME = { type: 'string', format: 'date-time' } as const;
+
+/** Kilograms per unit of receipt quantity, for comparing load cells with the receipt (undefined: not by weight). */
+const KG_PER_UNIT: Readonly<Record<string, number>> = { kg: 1, t: 1000 };
+
+async function devicesOfLot(store: LedgerStore, r: Receipt): Promise<Device[]> {
+  const mine = await store.queryState({ kind: 'device', ref: r.warehouse, limit: 500 });
+  return mine.map((d) => d.object as unknown as Device).filter((d) => d.lot === r.lot && d.site === r.site);
+}
+
+async function canSeeDevice(deps: TelemetryRouteDeps, p: Principal, d: Device): Promise<boolean> {
+  if (await deps.access.canRead(p, d)) return true;
+  if (d.lot === undefined) return false;
+  const receipts = await deps.store.queryState({ kind: 'receipt', ref: d.lot, limit: 500 });
+  for (const r of receipts) {
+    if ((r.object as unknown as Receipt).warehouse === d.warehouse && (await deps.access.canRead(p, r.object))) return true;
+  }
+  return false;
+}
+
+async function visibleDevice(deps: TelemetryRouteDeps, p: Principal, id: string): Promise<Device> {
+  const found = (await deps.store.getState([{ kind: 'device', id }])).get(`device:${id}`);
+  const device = found?.object as unknown as Device | undefined;
+  if (device === undefined || !(await canSeeDevice(deps, p, device))) throw new HttpProblem('NOT_FOUND', `no device '${id}' visible to you`);
+  return device;
+}
+
+export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
+  return [
+    {
+      method: 'get', path: '/v1/pledges/:id/collateral', tag: 'pledges', access: 'token; the pledge must be visible to the caller',
+      summary: "The bank's view: receipt, covenants and their status, latest reading per device, last anchor, open alerts, quantity coverage",
+      responses: { 200: { description: 'collateral status' } },
+      async handler(req, res) {
+        const p = requirePrincipal(res);
+        const pledge = (await deps.access.readable(p, 'pledge', String(req.params['id']))) as unknown as Pledge | undefined;
+        if (pledge === undefined) throw new HttpProblem('NOT_FOUND', `no pledge '${String(req.params['id'])}' visible to you`);
+        const receipt = (await deps.store.getState([{ kind: 'receipt', id: pledge.receipt }])).get(`receipt:${pledge.receipt}`)!.object as unknown as Receipt;
+        const alerts = (await deps.store.queryState({ kind: 'alert', ref: receipt.id, limit: 500 }))
+          .map((a) => a.object as unknown as Alert)
+          .filter((a) => a.status === 'open');
+        const devices = await devicesOfLot(deps.store, receipt);
+        const latest = await Promise.all(devices.map(async (d) => ({ device: d, reading: await deps.telemetry.latest(d.id) })));
+        const weights = await Promise.all(devices.filter((d) => d.kinds.includes('load-cell')).map((d) => deps.telemetry.latest(d.id, 'load-cell')));
+        const measuredKg = weights.reduce((sum, w) => sum + ((w?.record as { values?: { kg?: number } } | undefined)?.values?.kg ?? 0), 0);
+        const perUnit = KG_PER_UNIT[receipt.unit];
+        const pledgedKg = perUnit === undefined ? undefined : Number(receipt.quantity) * perUnit;
+        const anchor = (await deps.store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string; index?: number } | undefined;
+        const covenants = Object.keys(pledge.covenants).map((covenant) => {
+          const open = alerts.filter((a) => a.covenant === covenant);
+          return { covenant, terms: (pledge.covenants as Record<string, unknown>)[covenant], status: open.length > 0 ? 'breached' : 'ok', openAlerts: open.map((a) => a.id) };
+        });
+        res.json({
+          pledge: { id: pledge.id, status: pledge.status, bank: pledge.bank, amount: pledge.amount, currency: pledge.currency, maturity: pledge.maturity },
+          receipt,
+          covenants,
+          devices: latest.map(({ device, reading }) => ({
+            id: device.id, kinds: device.kinds, status: device.status,
+            lastReading: reading === undefined ? null : { id: reading.id, ...reading.record },
+          })),
+          lastAnchor: anchor === undefined ? null : { index: anchor.index, anchoredAt: anchor.anchoredAt, lastReadingAt: anchor.lastReadingAt },
+          alerts,
+          coverage: pledgedKg === undefined || weights.every((w) => w === undefined)
+            ? null
+            : { measuredKg, pledgedKg, ratio: pledgedKg === 0 ? null : Math.round((measuredKg / pledgedKg) * 1e4) / 1e4 },
+        });
+      },
+    },
+    {
+      method: 'get', path: '/v1/telemetry', tag: 'telemetry', access: "token; the device's warehouse, or a party that may read a receipt on the device's lot",
+      summary: 'Readings of one device, in arrival order, optionally within a device-time range, paginated',
+      query: {
+        device: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Device id' },
+        from: { ...TIME, description: 'Device time, inclusive (RFC 3339)' },
+        to: { ...TIME, description: 'Device time, exclusive (RFC 3339)' },
+        after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Reading id to continue after (from `next`)' },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200, description: 'Page size (1–1000, default 200)' },
+      },
+      requiredQuery: ['device'],
+      responses: { 200: { description: '{readings, next?}' } },
+      async handler(req, res) {
+        const device = await visibleDevice(deps, requirePrincipal(res), String(req.query['device']));
+        const q = req.query as Record<string, unknown>;
+        const page = await deps.telemetry.readings({
+          device: device.id, limit: Number(q['limit'] ?? 200),
+          ...(q['from'] === undefined ? {} : { from: String(q['from']) }),
+          ...(q['to'] === undefined ? {} : { to: String(q['to']) }),
+          ...(q['after'] === undefined ? {} : { after: Number(q['after']) }),
+        });
+        res.json({ readings: page.readings.map((r) => ({ id: r.id, batchId: r.batchId, ...r.record })), ...(page.next === undefined ? {} : { next: page.next }) });
+      },
+    },
+    {
+      method: 'get', path: '/v1/telemetry/readings/:id/proof', tag: 'telemetry', access: 'token; as for the reading’s device',
+      summary: 'Two-level proof of a reading: reading → batch root (RFC 6962) → anchor entry → signed checkpoint',
+      responses: { 200: { description: 'the proof (verify with iot-gateway/verify-reading-proof.ts)' }, 409: { description: 'not anchored yet' } },
+      async handler(req, res) {
+        const id = Number(req.params['id']);
+        if (!Number.isSafeInteger(id) || id < 1) throw new HttpProblem('NOT_FOUND', 'reading ids are positive integers');
+        const stored = await deps.telemetry.reading(id);
+        if (stored === undefined) throw new HttpProblem('NOT_FOUND', `no reading ${id}`);
+        await visibleDevice(deps, requirePrincipal(res), stored.record.device);
+        const outcome = await buildReadingProof(deps.telemetry, deps.store, id);
+        if (outcome.status !== 'ok') throw new HttpProblem('NOT_ANCHORED_YET', `reading ${id} is ${outcome.status}; its batch is anchored within LH_BATCH_MS`);
+        res.json(outcome.proof);
+      },
+    },
+  ];
+}
