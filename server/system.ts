@@ -20,6 +20,11 @@ import { createApp } from './http/app.js';
 import { telemetryRoutes } from './http/telemetry-routes.js';
 import { AccessControl } from './access/access-control.js';
 import { createGateway, type Gateway } from '../iot-gateway/index.js';
+import { attachStream } from './stream/attach-stream.js';
+import { LocalTelemetryFeed } from './stream/telemetry-feed.js';
+import { createWebhooks } from './webhooks/webhooks.js';
+import { SqliteWebhookStore } from './webhooks/sqlite-webhook-store.js';
+import { bridgeTelemetry } from './telemetry-bridge.js';
 import { createMetrics } from './http/metrics.js';
 import { buildWeb } from '../web/build.js';
 import { webRouter } from '../web/serve.js';
@@ -112,25 +117,43 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const metrics = createMetrics();
   gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored' }));
   gateway.on('rejected', () => metrics.readingsIngested.inc({ outcome: 'rejected' }));
+  let stream: ReturnType<typeof attachStream> | undefined;
+  const beforeScrape = async (): Promise<void> => {
+    metrics.wsClients.set(stream?.clients() ?? 0);
+    const anchor = (await store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string } | undefined;
+    const pending = gateway.stats().stored - gateway.stats().readingsAnchored;
+    // Anchor lag: how long stored readings have been waiting; 0 when everything stored is anchored.
+    metrics.anchorLagSeconds.set(pending <= 0 || anchor?.anchoredAt === undefined ? 0 : Math.max(0, (clock.now() - Date.parse(anchor.anchoredAt)) / 1000));
+  };
+  const feed = new LocalTelemetryFeed();
+  const unbridge = bridgeTelemetry(gateway, store, feed);
+  const webhooks = createWebhooks({
+    store: new SqliteWebhookStore(db), ledger: store, commits: pipeline, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
+  });
   const app = createApp({
     store, reader, pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
     metrics,
+    beforeScrape,
     extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access }),
-    routers: [webRouter(web.outDir)],
+    routers: [webhooks.router, webRouter(web.outDir)],
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
+  stream = attachStream(server, { store, tokens, commits: pipeline, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.httpPort, config.httpHost, () => resolve());
     });
   } catch (e) {
+    await stream?.close();
+    unbridge();
     await gateway.close({ anchor: false });
     await pipeline.close();
     if (db.open) db.close();
     throw e;
   }
+  await webhooks.start();
   const port = (server.address() as AddressInfo).port;
   const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
   logger.info({ httpUrl, mqttPort: gateway.mqttPort, size: pipeline.size }, 'ledgerhouse started');
@@ -138,11 +161,14 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     config, keys, store, pipeline, tokens, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
     /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
     async close() {
+      await stream?.close();
+      await webhooks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      unbridge();
       await gateway.close();
       await pipeline.close();
       await store.close();

@@ -33,6 +33,8 @@ export interface AppDeps {
   readonly origin: string;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Called before each /metrics scrape so gauges owned by other components are current. */
+  readonly beforeScrape?: () => Promise<void> | void;
   /** Public base URL (QR codes in PDFs); defaults to each request's own origin. */
   readonly publicUrl?: string;
   /** Further routes from other components (collateral, telemetry, evidence, webhooks, PDFs). */
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
     app.get('/metrics', async (_req, res) => {
       metrics.queueDepth.set(deps.pipeline.queueDepth);
       metrics.logSize.set(deps.pipeline.size);
+      await deps.beforeScrape?.();
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }

@@ -2,6 +2,8 @@
 // catalogue pattern). The README's error-code table is checked against `allErrorCodes()` by a test.
 import { ERRORS as CONTRACT_ERRORS } from '../../contracts/errors.js';
 import { LEDGER_ERRORS } from '../../ledger/errors.js';
+import { STREAM_ERRORS } from '../stream/stream-errors.js';
+import { WEBHOOK_ERRORS } from '../webhooks/webhook-errors.js';
 
 export const HTTP_ERRORS = {
   NOT_FOUND: { status: 404, title: 'No such resource, or not visible to you' },
@@ -22,6 +24,8 @@ export interface ErrorInfo {
 const CATALOGUE: Readonly<Record<string, ErrorInfo>> = {
   ...HTTP_ERRORS,
   ...LEDGER_ERRORS,
+  ...WEBHOOK_ERRORS,
+  ...STREAM_ERRORS,
   ...(CONTRACT_ERRORS as Readonly<Record<string, ErrorInfo>>),
 };
 

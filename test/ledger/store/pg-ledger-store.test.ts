@@ -104,6 +104,17 @@ describePg('PgLedgerStore', (url) => {
       assert.equal(await store.size(), 3, 'the connection is still usable after the refused batches');
     });
 
+    it('When a writer bypassed the lock and a checkpoint of the batch size exists, then the key refuses it as a SequenceConflict', async () => {
+      const store = await PgLedgerStore.open(schema.pool());
+      const first = makeBatch(emptyEdge(), 2);
+      await store.commit(first.batch);
+      const next = makeBatch(first.edge, 2);
+      await store.pool.query("INSERT INTO checkpoints (size, root_hash, note) VALUES (4, $1, 'forged')", [new Uint8Array(32)]);
+      await assert.rejects(store.commit(next.batch), SequenceConflict);
+      assert.equal(await store.size(), 2, 'none of the batch was written');
+      assert.equal((await store.checkpointAt(4))?.note, 'forged', 'and the existing checkpoint was not replaced');
+    });
+
     it('When several instances start on an empty schema at once, then the migrations run once and all of them open', async () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => PgLedgerStore.open(schema.pool(2))));
       const { rows } = await stores[0]!.pool.query("SELECT version FROM schema_versions WHERE scope = 'ledger'");
