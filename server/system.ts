@@ -117,9 +117,10 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const metrics = createMetrics();
   gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored' }));
   gateway.on('rejected', () => metrics.readingsIngested.inc({ outcome: 'rejected' }));
-  let stream: ReturnType<typeof attachStream> | undefined;
+  // The stream attaches to the HTTP server created below; the scrape hook reads it through this holder.
+  const live: { stream?: ReturnType<typeof attachStream> } = {};
   const beforeScrape = async (): Promise<void> => {
-    metrics.wsClients.set(stream?.clients() ?? 0);
+    metrics.wsClients.set(live.stream?.clients() ?? 0);
     const anchor = (await store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string } | undefined;
     const pending = gateway.stats().stored - gateway.stats().readingsAnchored;
     // Anchor lag: how long stored readings have been waiting; 0 when everything stored is anchored.
@@ -139,14 +140,15 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
-  stream = attachStream(server, { store, tokens, commits: pipeline, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }) });
+  const stream = attachStream(server, { store, tokens, commits: pipeline, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }) });
+  live.stream = stream;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.httpPort, config.httpHost, () => resolve());
     });
   } catch (e) {
-    await stream?.close();
+    await stream.close();
     unbridge();
     await gateway.close({ anchor: false });
     await pipeline.close();
@@ -161,7 +163,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     config, keys, store, pipeline, tokens, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
     /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
     async close() {
-      await stream?.close();
+      await stream.close();
       await webhooks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
