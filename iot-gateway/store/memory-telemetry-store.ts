@@ -85,6 +85,13 @@ export class MemoryTelemetryStore implements TelemetryStore {
     return best === undefined ? undefined : view(best);
   }
 
+  async segments(sha256: string): Promise<StoredReading[]> {
+    return this.#rows
+      .filter((r) => r.record.kind === 'camera' && (r.record as { segment?: { sha256?: string } }).segment?.sha256 === sha256)
+      .slice(0, 100)
+      .map(view);
+  }
+
   async message(digest: string): Promise<Uint8Array | undefined> {
     return this.#messages.get(digest)?.slice();
   }

@@ -33,6 +33,10 @@ const MIGRATIONS: readonly Migration[] = [{
       anchor_index INTEGER, anchor_tx_hash TEXT);
     CREATE TABLE tl_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+}, {
+  version: 2,
+  // Evidence lookup: which camera readings anchored a clip with this SHA-256.
+  sql: `CREATE INDEX tl_readings_segment ON tl_readings (json_extract(record, '$.segment.sha256')) WHERE kind = 'camera';`,
 }];
 
 interface ReadingRow { id: number; record: string; batch_id: string | null }
@@ -75,6 +79,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       page: db.prepare(`SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND id > ? AND ts >= ? AND ts < ?
         ORDER BY id LIMIT ?`),
       latest: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? ORDER BY ts DESC, id DESC LIMIT 1'),
+      segments: db.prepare("SELECT id, record, batch_id FROM tl_readings WHERE kind = 'camera' AND json_extract(record, '$.segment.sha256') = ? ORDER BY id LIMIT 100"),
       latestKind: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1'),
       unbatched: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?'),
       seal: db.prepare('UPDATE tl_readings SET batch_id = ? WHERE id BETWEEN ? AND ? AND batch_id IS NULL'),
@@ -153,6 +158,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async latest(device: string, kind?: string): Promise<StoredReading | undefined> {
     const row = (kind === undefined ? this.#s.latest.get(device) : this.#s.latestKind.get(device, kind)) as ReadingRow | undefined;
     return row === undefined ? undefined : toStored(row);
+  }
+
+  async segments(sha256: string): Promise<StoredReading[]> {
+    return (this.#s.segments.all(sha256) as ReadingRow[]).map(toStored);
   }
 
   async message(digest: string): Promise<Uint8Array | undefined> {

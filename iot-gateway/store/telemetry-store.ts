@@ -82,6 +82,8 @@ export interface TelemetryStore {
   /** The device's reading with the latest device time (ties: latest stored), optionally of one kind. */
   latest(device: string, kind?: string): Promise<StoredReading | undefined>;
   message(digest: string): Promise<Uint8Array | undefined>;
+  /** Camera readings whose segment has this SHA-256 (lowercase hex), oldest first, at most 100. */
+  segments(sha256: string): Promise<StoredReading[]>;
 
   /** The oldest readings not yet in a batch, in id order. */
   unbatched(limit: number): Promise<StoredReading[]>;

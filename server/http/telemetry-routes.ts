@@ -1,6 +1,7 @@
 // The bank's view of its collateral and the telemetry behind it: collateral status, readings by device and time,
 // two-level reading proofs. A device's readings are visible to its warehouse and to whoever may read a receipt
 // on the lot the device watches.
+import { createHash } from 'node:crypto';
 import type { Alert, Device, Pledge, Receipt } from '../../contracts/state.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
 import { buildReadingProof } from '../../iot-gateway/reading-proof.js';
@@ -43,8 +44,42 @@ async function visibleDevice(deps: TelemetryRouteDeps, p: Principal, id: string)
   return device;
 }
 
+/** Largest clip `POST /v1/evidence/verify` hashes (the upload is streamed, never held in memory). */
+export const MAX_EVIDENCE_BYTES = 2 * 1024 ** 3;
+
+async function sha256OfBody(req: AsyncIterable<Buffer>, limit: number): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of req) {
+    bytes += chunk.length;
+    if (bytes > limit) throw new HttpProblem('BODY_TOO_LARGE', `uploads are limited to ${limit} bytes`);
+    hash.update(chunk);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
 export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
   return [
+    {
+      method: 'post', path: '/v1/evidence/verify', tag: 'evidence', access: 'token; only readings of devices visible to the caller',
+      summary: 'Upload a video clip (or any file): is its SHA-256 anchored, when, by which device, with a two-level proof',
+      responses: { 200: { description: '{sha256, bytes, anchored, matches:[{readingId, device, segment, receivedAt, anchor, proof}]}' } },
+      async handler(req, res) {
+        const p = requirePrincipal(res);
+        const { sha256, bytes } = await sha256OfBody(req as unknown as AsyncIterable<Buffer>, MAX_EVIDENCE_BYTES);
+        const matches = [];
+        for (const r of await deps.telemetry.segments(sha256)) {
+          const device = (await deps.store.getState([{ kind: 'device', id: r.record.device }])).get(`device:${r.record.device}`)?.object as unknown as Device | undefined;
+          if (device === undefined || !(await canSeeDevice(deps, p, device))) continue;
+          const outcome = await buildReadingProof(deps.telemetry, deps.store, r.id);
+          matches.push({
+            readingId: r.id, device: r.record.device, segment: (r.record as unknown as { segment: unknown }).segment, receivedAt: r.record.receivedAt,
+            status: outcome.status, proof: outcome.status === 'ok' ? outcome.proof : null,
+          });
+        }
+        res.json({ sha256, bytes, anchored: matches.some((m) => m.status === 'ok'), matches });
+      },
+    },
     {
       method: 'get', path: '/v1/pledges/:id/collateral', tag: 'pledges', access: 'token; the pledge must be visible to the caller',
       summary: "The bank's view: receipt, covenants and their status, latest reading per device, last anchor, open alerts, quantity coverage",

@@ -37,6 +37,16 @@ export function telemetryStoreConformance(adapter: string, open: () => Promise<T
       assert.equal(await h.store.reading(99), undefined);
     });
 
+    it('When a clip hash is looked up, then exactly the camera readings that anchored it come back', async () => {
+      const camera = (seq: number, sha: string) => {
+        const { values: _values, ...rest } = record('cam-1', seq) as unknown as Record<string, unknown>;
+        return { ...rest, kind: 'camera', segment: { sha256: sha, durationMs: 10_000, start: iso(T0) } } as unknown as ReturnType<typeof record>;
+      };
+      await h.store.append([camera(0, 'aa'.repeat(32)), camera(1, 'bb'.repeat(32)), record('d-1', 0)]);
+      assert.deepEqual((await h.store.segments('bb'.repeat(32))).map((r) => r.id), [2]);
+      assert.deepEqual(await h.store.segments('cc'.repeat(32)), []);
+    });
+
     it('When the same (device, seq) comes again, also within one call, then it is a duplicate naming the stored id', async () => {
       await h.store.append([record('d-1', 0)]);
       const out = await h.store.append([record('d-1', 0, { receivedAt: iso(T0 + 9) }), record('d-1', 1), record('d-1', 1)]);
