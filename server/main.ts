@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { registerDocsCommand } from './cli/docs-command.js';
 import { registerKeyCommands } from './cli/key-commands.js';
+import { registerSimulateCommand } from './cli/simulate-command.js';
 import { registerStartCommand } from './cli/start-command.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { registerTxCommand } from './cli/tx-command.js';
@@ -18,6 +19,7 @@ registerAuditCommands(program);
 registerKeyCommands(program);
 registerTokenCommands(program);
 registerDocsCommand(program);
+registerSimulateCommand(program);
 registerTxCommand(program);
 (await import('./cli/verify-pdf-command.js')).registerVerifyPdfCommand(program);
 

@@ -30,6 +30,7 @@ import { buildWeb } from '../web/build.js';
 import { webRouter } from '../web/serve.js';
 import { loadNodeKeys, type NodeKeys } from './node-keys.js';
 import { seedDemo, type DemoSummary } from './demo/seed-demo.js';
+import { startDemoTelemetry } from './demo/demo-telemetry.js';
 
 export interface System {
   readonly config: Config;
@@ -156,6 +157,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     throw e;
   }
   await webhooks.start();
+  const demoFeed = config.demo ? await startDemoTelemetry(gateway, config.mqttHost, config.dataDir) : undefined;
   const port = (server.address() as AddressInfo).port;
   const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
   logger.info({ httpUrl, mqttPort: gateway.mqttPort, size: pipeline.size }, 'ledgerhouse started');
@@ -163,6 +165,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     config, keys, store, pipeline, tokens, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
     /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
     async close() {
+      await demoFeed?.stop();
       await stream.close();
       await webhooks.close();
       await new Promise<void>((resolve) => {

@@ -23,6 +23,8 @@ export interface ModelContext {
   /** Milliseconds between this device's readings (camera segment length). */
   readonly periodMs: number;
   readonly random: () => number;
+  /** What a load cell weighs in normal operation, kg (default 500). */
+  readonly loadKg?: number;
 }
 
 /** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)); good enough for sensor noise. */
@@ -48,7 +50,7 @@ export function modelReading(c: ModelContext): Reading {
   const daily = Math.sin((2 * Math.PI * c.tMs) / (24 * HOUR_MS));
   switch (c.kind) {
     case 'load-cell': {
-      const kg = 500 * (c.faults.has('weight-drop') ? 0.6 : 1) + drift + noise(c.random, 0.5);
+      const kg = (c.loadKg ?? 500) * (c.faults.has('weight-drop') ? 0.6 : 1) + drift + noise(c.random, 0.5);
       return { ...head, kind: 'load-cell', values: { kg: round(kg, 3) } };
     }
     case 'rfid':

@@ -49,6 +49,10 @@ export interface SimulatorOptions {
   readonly site?: { readonly lat: number; readonly lon: number };
   /** A status heartbeat every this many readings. Default 20. */
   readonly statusEvery?: number;
+  /** First sequence number per device (continue after what the gateway already stored). Default 0. */
+  readonly startSeq?: Readonly<Record<string, number>>;
+  /** What each load cell weighs in normal operation, kg. Default 500. */
+  readonly loadKg?: number;
   /** Connect with device tokens (embedded broker) or anonymously (an external broker doing its own auth). */
   readonly auth?: 'token' | 'none';
   readonly clock?: Clock;
@@ -116,7 +120,7 @@ export async function simulate(opts: SimulatorOptions): Promise<Simulation> {
 
   const timers = opts.devices.map((d, i) => {
     const client = clients[i]!;
-    let seq = 0;
+    let seq = opts.startSeq?.[d.id] ?? 0;
     let step = 0;
     let first: string | undefined;
     return setInterval(() => {
@@ -134,7 +138,7 @@ export async function simulate(opts: SimulatorOptions): Promise<Simulation> {
       }
       const forged = oneShot('forged-signature');
       if (forged) fired.add(forged);
-      const reading = modelReading({ device: d.id, kind: d.kind, seq: seq++, tMs: now, step: step++, faults: kinds, site: opts.site ?? { lat: -1.2921, lon: 36.8219 }, periodMs, random });
+      const reading = modelReading({ device: d.id, kind: d.kind, seq: seq++, tMs: now, step: step++, faults: kinds, site: opts.site ?? { lat: -1.2921, lon: 36.8219 }, periodMs, random, ...(opts.loadKg === undefined ? {} : { loadKg: opts.loadKg }) });
       const key = forged ? createHash('sha256').update(`forger:${d.id}`).digest() : d.seed;
       if (forged) stats.forged++;
       const payload = JSON.stringify(signReading(reading, new Uint8Array(key), signFast));

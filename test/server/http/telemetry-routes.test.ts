@@ -103,7 +103,7 @@ describe('Collateral, telemetry and evidence endpoints (real gateway, real MQTT)
 
   it('When a clip is uploaded, then its anchored hash is found with a proof; a different clip or another bank finds nothing', async () => {
     const post = async (body: Buffer, as: string) =>
-      (await (await fetch(`${url}/v1/evidence/verify`, { method: 'POST', headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/octet-stream' }, body })).json()) as {
+      (await (await fetch(`${url}/v1/evidence/verify`, { method: 'POST', headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) })).json()) as {
         anchored: boolean; matches: { device: string; proof: ReadingProof | null }[];
       };
     const found = await post(clip, 'bank-a');
