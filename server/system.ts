@@ -11,7 +11,15 @@ import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
 import { LogReader } from '../ledger/log/log-reader.js';
 import { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
 import { LogSigner } from '../ledger/pipeline/log-signer.js';
-import { openSqlite } from '../ledger/store/sqlite-database.js';
+import { openSqlite, type SqliteDatabase } from '../ledger/store/sqlite-database.js';
+import type { LedgerStore } from '../ledger/store/ledger-store.js';
+import { openPgPool } from '../ledger/store/pg/pg-pool.js';
+import { PgLedgerStore } from '../ledger/store/pg/pg-ledger-store.js';
+import { PgTokenStore } from './auth/pg-token-store.js';
+import type { TokenStore } from './auth/token-store.js';
+import { openCheckpoint } from '../ledger/checkpoint/signed-checkpoint.js';
+import { parseVerifierKey } from '../ledger/checkpoint/note.js';
+import { ContractRejection, LedgerError } from '../ledger/errors.js';
 import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
 import { signTx } from '../ledger/tx/sign-tx.js';
 import { SqliteTokenStore } from './auth/sqlite-token-store.js';
@@ -35,9 +43,11 @@ import { startDemoTelemetry } from './demo/demo-telemetry.js';
 export interface System {
   readonly config: Config;
   readonly keys: NodeKeys;
-  readonly store: SqliteLedgerStore;
+  readonly store: LedgerStore;
   readonly pipeline: CommitPipeline;
-  readonly tokens: SqliteTokenStore;
+  readonly tokens: TokenStore;
+  /** The local SQLite database (the ledger too unless LH_DATABASE_URL is set; telemetry and webhooks always). */
+  readonly db: SqliteDatabase;
   readonly httpUrl: string;
   readonly logger: Logger;
   readonly gateway: Gateway;
@@ -67,16 +77,50 @@ export function contractServices() {
   };
 }
 
-export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
+/**
+ * The ledger's storage: SQLite in the data directory by default, PostgreSQL when LH_DATABASE_URL is set (then the
+ * ledger and API tokens live in PostgreSQL; telemetry and webhook state stay in the local SQLite file).
+ */
+export async function openStores(config: Config): Promise<{ db: SqliteDatabase; store: LedgerStore; tokens: TokenStore }> {
   const db = openSqlite(path.join(config.dataDir, 'ledgerhouse.db'));
-  const store = new SqliteLedgerStore(db);
+  if (config.databaseUrl === undefined) return { db, store: new SqliteLedgerStore(db), tokens: new SqliteTokenStore(db) };
+  const pool = openPgPool({ connectionString: config.databaseUrl, applicationName: 'ledgerhouse' });
+  try {
+    return { db, store: await PgLedgerStore.open(pool, { ownsPool: true }), tokens: await PgTokenStore.open(pool) };
+  } catch (e) {
+    await pool.end();
+    db.close();
+    throw e;
+  }
+}
+
+/** Refuse to run a log with a key that did not sign it (a node must never fork the log under a new key). */
+async function checkLogKey(store: LedgerStore, signer: LogSigner): Promise<void> {
+  const latest = await store.latestCheckpoint();
+  if (latest === undefined) return;
+  try {
+    openCheckpoint(latest.note, parseVerifierKey(signer.verifierKey));
+  } catch {
+    throw new LedgerError('LOG_INCONSISTENT', `this node's log key (${signer.verifierKey}) did not sign the log's latest checkpoint: copy the log key (keys/log.key.json) from the node that created the log`);
+  }
+}
+
+export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
+  const { db, store, tokens } = await openStores(config);
   const verifier = new FastVerifier();
   const signer = new LogSigner(config.origin, keys.log.seed);
+  await checkLogKey(store, signer);
   const pipeline = await CommitPipeline.open({
     store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), services: contractServices(),
   });
-  if (pipeline.size === 0) await submitGenesis(pipeline, config.origin, keys, clock);
-  return { db, store, pipeline, signer };
+  if (pipeline.size === 0) {
+    // Several instances starting on one empty PostgreSQL log race to write genesis: one wins, the others' genesis
+    // is refused by the contract (it allows genesis only at index 0), which is fine.
+    await submitGenesis(pipeline, config.origin, keys, clock).catch((e: unknown) => {
+      if (!(e instanceof ContractRejection)) throw e;
+    });
+  }
+  return { db, store, tokens, pipeline, signer };
 }
 
 async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: NodeKeys, clock: Clock): Promise<void> {
@@ -100,8 +144,7 @@ async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: Nod
 
 export async function startSystem(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel })): Promise<System> {
   const keys = loadNodeKeys(config.dataDir, config.origin);
-  const { db, store, pipeline, signer } = await openLedger(config, clock, keys);
-  const tokens = new SqliteTokenStore(db);
+  const { db, store, tokens, pipeline, signer } = await openLedger(config, clock, keys);
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
@@ -162,7 +205,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
   logger.info({ httpUrl, mqttPort: gateway.mqttPort, size: pipeline.size }, 'ledgerhouse started');
   return {
-    config, keys, store, pipeline, tokens, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
+    config, keys, store, pipeline, tokens, db, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
     /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
     async close() {
       await demoFeed?.stop();

@@ -7,11 +7,9 @@ import { storeSource } from '../../ledger/auditor/store-source.js';
 import { formatVerifierKey } from '../../ledger/checkpoint/note.js';
 import { FastVerifier } from '../../ledger/crypto/ed25519-node.js';
 import { readKeyFile } from '../../ledger/crypto/keys.js';
-import { openSqlite } from '../../ledger/store/sqlite-database.js';
-import { SqliteLedgerStore } from '../../ledger/store/sqlite-ledger-store.js';
 import { loadConfig } from '../config.js';
 import { keyPath } from '../node-keys.js';
-import { contractServices } from '../system.js';
+import { contractServices, openStores } from '../system.js';
 import { CliError } from './cli-error.js';
 
 interface AuditFlags {
@@ -49,15 +47,18 @@ export function registerAuditCommands(program: Command): void {
         const source = httpSource(flags.url, flags.token);
         report = await auditLedger(source, { ...common, logKey: flags.key ?? (await source.verifierKey()) });
       } else {
-        const dataDir = path.resolve(flags.dataDir ?? loadConfig().dataDir);
-        const dbFile = path.join(dataDir, 'ledgerhouse.db');
-        if (!existsSync(dbFile)) throw new CliError(`no ledger database at ${dbFile}`, 'pass --data-dir pointing at a data directory, or --url of a server');
-        const logKey = flags.key ?? dataDirLogKey(dataDir);
-        const store = new SqliteLedgerStore(openSqlite(dbFile));
+        const config = loadConfig(process.env, flags.dataDir === undefined ? {} : { dataDir: path.resolve(flags.dataDir) });
+        const dbFile = path.join(config.dataDir, 'ledgerhouse.db');
+        if (config.databaseUrl === undefined && !existsSync(dbFile)) {
+          throw new CliError(`no ledger database at ${dbFile}`, 'pass --data-dir pointing at a data directory, --url of a server, or set LH_DATABASE_URL');
+        }
+        const logKey = flags.key ?? dataDirLogKey(config.dataDir);
+        const { db, store } = await openStores(config);
         try {
           report = await auditLedger(storeSource(store), { ...common, logKey });
         } finally {
-          store.db.close();
+          await store.close();
+          if (db.open) db.close();
         }
       }
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openSqlite } from '../../ledger/store/sqlite-database.js';
-import { SqliteTokenStore } from '../auth/sqlite-token-store.js';
-import { hashToken, newToken } from '../auth/token-store.js';
+import { hashToken, newToken, type TokenStore } from '../auth/token-store.js';
+import { openStores } from '../system.js';
 import { loadConfig } from '../config.js';
 import { CliError } from './cli-error.js';
 
@@ -15,9 +14,16 @@ export function parseTtl(ttl: string): number {
   return Number(m[1]) * unit;
 }
 
-function openTokens(dataDir?: string): SqliteTokenStore {
-  const dir = path.resolve(dataDir ?? loadConfig().dataDir);
-  return new SqliteTokenStore(openSqlite(path.join(dir, 'ledgerhouse.db')));
+/** The token store the server uses (SQLite in the data directory, or PostgreSQL with LH_DATABASE_URL). */
+async function withTokens<T>(dataDir: string | undefined, fn: (tokens: TokenStore) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, dataDir === undefined ? {} : { dataDir: path.resolve(dataDir) });
+  const { db, store, tokens } = await openStores(config);
+  try {
+    return await fn(tokens);
+  } finally {
+    await store.close();
+    if (db.open) db.close();
+  }
 }
 
 export function registerTokenCommands(program: Command): void {
@@ -29,11 +35,11 @@ export function registerTokenCommands(program: Command): void {
     .option('--ttl <duration>', 'lifetime, e.g. 12h or 90d', '30d')
     .option('--data-dir <dir>', 'data directory (default: LH_DATA_DIR or ./data)')
     .action(async (flags: { party: string; ttl: string; dataDir?: string }) => {
-      const store = openTokens(flags.dataDir);
       const { id, token: secret } = newToken();
       const now = Date.now();
       const expiresAt = new Date(now + parseTtl(flags.ttl)).toISOString();
-      await store.insert({ id, party: flags.party, createdAt: new Date(now).toISOString(), expiresAt, revokedAt: undefined }, hashToken(secret));
+      await withTokens(flags.dataDir, (store) =>
+        store.insert({ id, party: flags.party, createdAt: new Date(now).toISOString(), expiresAt, revokedAt: undefined }, hashToken(secret)));
       process.stdout.write(`${JSON.stringify({ id, party: flags.party, expiresAt, token: secret })}\n`);
     });
   token
@@ -41,7 +47,7 @@ export function registerTokenCommands(program: Command): void {
     .description('revoke a token by its id (tk_…)')
     .option('--data-dir <dir>', 'data directory')
     .action(async (id: string, flags: { dataDir?: string }) => {
-      if (!(await openTokens(flags.dataDir).revoke(id, new Date().toISOString()))) {
+      if (!(await withTokens(flags.dataDir, (store) => store.revoke(id, new Date().toISOString())))) {
         throw new CliError(`no active token ${id}`, 'list tokens with `ledgerhouse token list`');
       }
       process.stdout.write(`revoked ${id}\n`);
@@ -52,6 +58,6 @@ export function registerTokenCommands(program: Command): void {
     .option('--party <id>', 'only this party')
     .option('--data-dir <dir>', 'data directory')
     .action(async (flags: { party?: string; dataDir?: string }) => {
-      for (const t of await openTokens(flags.dataDir).list(flags.party)) process.stdout.write(`${JSON.stringify(t)}\n`);
+      for (const t of await withTokens(flags.dataDir, (store) => store.list(flags.party))) process.stdout.write(`${JSON.stringify(t)}\n`);
     });
 }
