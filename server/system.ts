@@ -33,6 +33,7 @@ import { LocalTelemetryFeed } from './stream/telemetry-feed.js';
 import { createWebhooks } from './webhooks/webhooks.js';
 import { SqliteWebhookStore } from './webhooks/sqlite-webhook-store.js';
 import { bridgeTelemetry } from './telemetry-bridge.js';
+import { SqliteRefusalLog } from './refusals/refusal-log.js';
 import { createMetrics } from './http/metrics.js';
 import { buildWeb } from '../web/build.js';
 import { webRouter } from '../web/serve.js';
@@ -159,12 +160,21 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const reader = new LogReader(store);
   const access = new AccessControl(store);
   const metrics = createMetrics();
-  gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored' }));
-  gateway.on('rejected', () => metrics.readingsIngested.inc({ outcome: 'rejected' }));
+  gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored', code: '' }));
+  gateway.on('rejected', (r) => metrics.readingsIngested.inc({ outcome: 'rejected', code: r.code }));
   // The stream attaches to the HTTP server created below; the scrape hook reads it through this holder.
   const live: { stream?: ReturnType<typeof attachStream> } = {};
   const beforeScrape = async (): Promise<void> => {
     metrics.wsClients.set(live.stream?.clients() ?? 0);
+    const gs = gateway.stats();
+    const counters: Record<string, number> = {
+      received: gs.received, stored: gs.stored, duplicates: gs.duplicates, gaps: gs.gaps, oversize_packets: gs.oversizePackets,
+      acl_denied: gs.aclDenied, subscribe_denied: gs.subscribeDenied, batches_anchored: gs.batchesAnchored,
+      readings_anchored: gs.readingsAnchored, anchor_failures: gs.anchorFailures, alerts_raised: gs.alertsRaised,
+      ...Object.fromEntries(Object.entries(gs.connectRefused).map(([rc, n]) => [`connack_refused_${rc}`, n ?? 0])),
+      ...Object.fromEntries(Object.entries(gs.rejected).map(([code, n]) => [`rejected_${code}`, n ?? 0])),
+    };
+    for (const [counter, n] of Object.entries(counters)) metrics.gatewayCounters.set({ counter }, n);
     const anchor = (await store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string } | undefined;
     const pending = gateway.stats().stored - gateway.stats().readingsAnchored;
     // Anchor lag: how long stored readings have been waiting; 0 when everything stored is anchored.
@@ -179,6 +189,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     store, reader, pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
     metrics,
     beforeScrape,
+    refusals: new SqliteRefusalLog(db),
     extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access }),
     routers: [webhooks.router, webRouter(web.outDir)],
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),

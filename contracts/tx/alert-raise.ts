@@ -68,6 +68,6 @@ export const alertRaise = defineTx<AlertRaiseBody>({
     if (body.severity === 'critical') { // [FRZ-1]
       writes.push({ ...r.value, frozenBy: [...r.value.frozenBy, id], updatedIndex: ctx.index });
     }
-    return done(writes, [event('alert.raised', { alert: [id], receipt: [r.value.id], ...(body.pledge ? { pledge: [body.pledge] } : {}) }, { severity: body.severity })]);
+    return done(writes, [event('alert.raised', { alert: [id], receipt: [r.value.id], ...(body.pledge ? { pledge: [body.pledge] } : {}) }, { severity: body.severity, covenant: body.covenant })]);
   },
 });

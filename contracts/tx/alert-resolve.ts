@@ -36,6 +36,6 @@ export const alertResolve = defineTx<AlertResolveBody>({
     if (r !== undefined && r.frozenBy.includes(alert.id)) { // [FRZ-1]
       writes.push({ ...r, frozenBy: r.frozenBy.filter((a) => a !== alert.id), updatedIndex: ctx.index });
     }
-    return done(writes, [event('alert.resolved', { alert: [alert.id], receipt: [alert.receipt] })]);
+    return done(writes, [event('alert.resolved', { alert: [alert.id], receipt: [alert.receipt] }, { covenant: alert.covenant })]);
   },
 });

@@ -21,6 +21,10 @@ import { ledgerRoutes } from './ledger-routes.js';
 import type { Metrics } from './metrics.js';
 import { HttpProblem, classify, sendProblem } from './problem.js';
 import { resourceRoutes } from './resource-routes.js';
+import { refusalRoute } from '../refusals/refusal-route.js';
+import type { RefusalLog } from '../refusals/refusal-log.js';
+import { txHash } from '../../ledger/tx/tx-hash.js';
+import type { Tx } from '../../contracts/types.js';
 import { pdfRoutes } from './pdf-routes.js';
 
 export interface AppDeps {
@@ -33,6 +37,8 @@ export interface AppDeps {
   readonly origin: string;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Where refused submissions are recorded (GET /v1/refusals). */
+  readonly refusals?: RefusalLog;
   /** Called before each /metrics scrape so gauges owned by other components are current. */
   readonly beforeScrape?: () => Promise<void> | void;
   /** Public base URL (QR codes in PDFs); defaults to each request's own origin. */
@@ -64,12 +70,35 @@ function coreRoutes(deps: AppDeps): ApiRoute[] {
         200: { description: 'the identical transaction was already committed (idempotent resubmission)' },
       },
       async handler(req, res) {
-        const committed = await deps.pipeline.submit(req.body);
+        const committed = await deps.pipeline.submit(req.body).catch(async (e: unknown) => {
+          await recordRefusal(deps, req.body, e, res.getHeader('x-request-id'));
+          throw e;
+        });
         deps.metrics?.committedEntries.inc(committed.duplicate ? 0 : 1);
         res.status(committed.duplicate ? 200 : 201).json(committed);
       },
     },
   ];
+}
+
+/** Count, log and keep every refusal of a well-formed submission (not back-pressure: that is a retry, not a refusal). */
+async function recordRefusal(deps: AppDeps, body: unknown, err: unknown, requestId: unknown): Promise<void> {
+  const { code, detail } = classify(err);
+  if (code === 'LOG_BUSY' || code === 'LOG_UNAVAILABLE' || code === 'INTERNAL') return;
+  const tx = (body as { tx?: { type?: unknown } } | undefined)?.tx;
+  const type = typeof tx?.type === 'string' ? tx.type.slice(0, 64) : 'malformed';
+  const sigs = (body as { sigs?: unknown } | undefined)?.sigs;
+  const signers = Array.isArray(sigs) ? sigs.map((s: { signer?: unknown }) => String(s?.signer ?? '')).slice(0, 8) : [];
+  deps.metrics?.txRefused.inc({ type, code });
+  deps.logger.warn({ requestId, code, type, signers }, 'transaction refused');
+  if (deps.refusals === undefined || type === 'malformed') return;
+  let hash = '';
+  try {
+    hash = txHash(tx as Tx);
+  } catch {
+    hash = '';
+  }
+  await deps.refusals.record({ at: new Date(deps.clock.now()).toISOString(), type, txHash: hash, signers, code, detail });
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -105,6 +134,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
     ...resourceRoutes({ store: deps.store, reader: deps.reader, access }),
     ...pdfRoutes({ store: deps.store, reader: deps.reader, access, verifierKey: deps.verifierKey, ...(deps.publicUrl === undefined ? {} : { publicUrl: deps.publicUrl }) }),
+    ...(deps.refusals === undefined ? [] : [refusalRoute(deps.refusals)]),
     ...(deps.extraRoutes ?? []),
   ];
   const txSchemas = Object.fromEntries(TX_TYPES.map((t) => [`tx:${t}`, txBodySchema(t)]));

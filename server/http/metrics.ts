@@ -8,8 +8,10 @@ export interface Metrics {
   readonly logSize: Gauge;
   readonly queueDepth: Gauge;
   readonly wsClients: Gauge;
-  readonly readingsIngested: Counter<'outcome'>;
+  readonly readingsIngested: Counter<'outcome' | 'code'>;
+  readonly txRefused: Counter<'type' | 'code'>;
   readonly anchorLagSeconds: Gauge;
+  readonly gatewayCounters: Gauge<'counter'>;
 }
 
 export function createMetrics(): Metrics {
@@ -25,7 +27,9 @@ export function createMetrics(): Metrics {
     logSize: new Gauge({ name: 'ledgerhouse_ledger_size', help: 'Published log size (entries)', registers: [registry] }),
     queueDepth: new Gauge({ name: 'ledgerhouse_sequencer_queue_depth', help: 'Transactions waiting for the sequencer', registers: [registry] }),
     wsClients: new Gauge({ name: 'ledgerhouse_ws_clients', help: 'Connected WebSocket clients', registers: [registry] }),
-    readingsIngested: new Counter({ name: 'ledgerhouse_telemetry_readings_total', help: 'Telemetry readings by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    readingsIngested: new Counter({ name: 'ledgerhouse_telemetry_readings_total', help: 'Telemetry messages by outcome (stored, duplicate, rejected) and rejection code', labelNames: ['outcome', 'code'] as const, registers: [registry] }),
+    txRefused: new Counter({ name: 'ledgerhouse_tx_refused_total', help: 'Submitted transactions refused, by type and error code', labelNames: ['type', 'code'] as const, registers: [registry] }),
+    gatewayCounters: new Gauge({ name: 'ledgerhouse_gateway_counter', help: 'Gateway counters since start (duplicates, gaps, refused connections by CONNACK code, oversize packets, ACL denials, batches, alerts)', labelNames: ['counter'] as const, registers: [registry] }),
     anchorLagSeconds: new Gauge({ name: 'ledgerhouse_telemetry_anchor_lag_seconds', help: 'Age of the newest unanchored reading', registers: [registry] }),
   };
   return m;

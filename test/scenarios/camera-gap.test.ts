@@ -54,8 +54,22 @@ describe('Scenario: the warehouse camera goes dark', function () {
   });
 
   it('When the warehouse later produces a clip, then the bank checks its hash against the anchored segment hashes: the genuine clip verifies with a proof to the signed log, a doctored one matches nothing', async () => {
-    // There is no POST /v1/evidence/verify yet: the bank looks the hash up in the camera's telemetry and fetches
-    // the reading's two-level proof.
+    // The bank uploads the clip: POST /v1/evidence/verify hashes it and finds the anchored segment with its proof.
+    const logKeyText = ((await w.get('/v1/ledger/key')).body as unknown as string).trim();
+    const upload = async (bytes: Buffer) => {
+      const res = await eventually(async () => {
+        const r = await fetch(`${w.url}/v1/evidence/verify`, { method: 'POST', headers: { authorization: `Bearer ${bankToken}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+        const body = (await r.json()) as { anchored: boolean; matches: { device: string; proof: ReadingProof | null }[] };
+        return body.matches.length === 0 || body.anchored ? body : undefined;
+      }, 5000, 'the segment to be anchored');
+      return res;
+    };
+    const verdict = await upload(clip(1));
+    assert.equal(verdict.anchored, true);
+    assert.equal(verdict.matches[0]!.device, 'cam-bay-b1');
+    assert.deepEqual(verifyReadingProof(verdict.matches[0]!.proof!, { logKey: logKeyText }), { ok: true });
+    assert.deepEqual((await upload(Buffer.concat([clip(1), Buffer.from('x')]))).matches, []);
+    // The same check by hand: look the hash up in the camera's telemetry and fetch the reading's two-level proof.
     const readings = (await w.get<{ readings: CameraReading[] }>('/v1/telemetry?device=cam-bay-b1', bankToken)).body.readings;
     assert.equal(readings.length, 3);
     const genuine = readings.find((r) => r.segment.sha256 === sha256(clip(1)));

@@ -60,6 +60,21 @@ describe('ledgerhouse start / verify-ledger (real processes)', function () {
     }
   });
 
+  it('When the MQTT port is taken (e.g. by Mosquitto), then start says so and how to choose another', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await runCli(['start'], { ...env, LH_MQTT_PORT: String(port) });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`MQTT port ${port}.*already in use`));
+      assert.match(r.stderr, /LH_MQTT_PORT/);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('When a setting is invalid, then start names the variable and exits non-zero', async () => {
     const r = await runCli(['start'], { ...env, LH_HTTP_PORT: 'eighty' });
     assert.equal(r.code, 1);

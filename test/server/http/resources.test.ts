@@ -118,3 +118,47 @@ describe('Receipt PDF over HTTP', () => {
     assert.equal(denied.status, 404);
   });
 });
+
+describe('Refused submissions are recorded', () => {
+  it('When a warehouse over-issues and a forged pledge is sent, then both refusals are counted, logged and listed for the regulator; the warehouse sees its own', async () => {
+    const { SqliteRefusalLog } = await import('../../../server/refusals/refusal-log.js');
+    const { createApp } = await import('../../../server/http/app.js');
+    const { createMetrics } = await import('../../../server/http/metrics.js');
+    const { LogReader } = await import('../../../ledger/log/log-reader.js');
+    const { pino } = await import('pino');
+    const { createServer } = await import('node:http');
+    const { buildTx, testKey, ORIGIN } = await import('../../support/ledger-harness.js');
+    const h = await openHttpHarness();
+    const db = (h.ledger.store as unknown as { db: import('../../../ledger/store/sqlite-database.js').SqliteDatabase }).db;
+    const metrics = createMetrics();
+    const app = createApp({
+      store: h.ledger.store, reader: new LogReader(h.ledger.store), pipeline: h.ledger.pipeline, tokens: h.tokens, clock: h.ledger.clock,
+      verifierKey: h.ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), metrics, refusals: new SqliteRefusalLog(db),
+    });
+    const server = createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const c = await registerCast(h.ledger);
+      await h.ledger.submit('lot.deposit', LOT, [c.warehouse]);
+      const post = (signed: unknown) => fetch(`${url}/v1/transactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
+      assert.equal((await post(buildTx('receipt.issue', issueBody('500.000', 'alice'), [c.warehouse]))).status, 409);
+      assert.equal((await post(buildTx('pledge.create', pledgeBody('rc-000000000001', 'bank-a'), [testKey('alice', 'thief'), c.bankA]))).status, 403);
+      const as = async (party: string) => {
+        const t = (await h.token(party)).token;
+        return ((await (await fetch(`${url}/v1/refusals`, { headers: { authorization: `Bearer ${t}` } })).json()) as { items: { code: string; type: string; signers: string[] }[] }).items;
+      };
+      assert.deepEqual((await as('regulator')).map((r) => r.code), ['SIGNATURE_INVALID', 'LOT_OVER_DEPOSITED']);
+      assert.deepEqual((await as('wh-north')).map((r) => r.type), ['receipt.issue']);
+      assert.deepEqual(await as('bob'), []);
+      const text = await (await fetch(`${url}/metrics`)).text();
+      assert.match(text, /ledgerhouse_tx_refused_total\{type="receipt.issue",code="LOT_OVER_DEPOSITED"\} 1/);
+    } finally {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await h.close();
+    }
+  });
+});
