@@ -25,19 +25,31 @@ export interface AdmitInput {
 
 const GENESIS = 'ledger.genesis';
 
-/** Verified signer ids, or a LedgerError naming the first signature that fails. */
-export function verifySigners(input: AdmitInput): Set<string> {
-  const { view, signed, index, verify } = input;
+/**
+ * Each signer's registered public key (base64), in signature order. Reads state only, so a caller may re-run it
+ * after loading what it missed (StateMiss) without repeating any cryptography.
+ */
+export function signerKeys(input: Pick<AdmitInput, 'view' | 'signed' | 'index'>): string[] {
+  return input.signed.sigs.map((sig) => signerKey(input.view, input.signed, sig.signer, input.index));
+}
+
+/** Verify every signature against its key; returns the verified signer ids or throws naming the first failure. */
+export function verifySignatures(input: Pick<AdmitInput, 'signed' | 'verify'>, keys: readonly string[]): Set<string> {
+  const { signed, verify } = input;
   const message = txSigningBytes(signed.tx);
   const signers = new Set<string>();
-  for (const sig of signed.sigs) {
-    const key = signerKey(view, signed, sig.signer, index);
-    if (!verify(fromBase64(sig.sig, 'sig'), message, fromBase64(key, 'publicKey'))) {
+  signed.sigs.forEach((sig, i) => {
+    if (!verify(fromBase64(sig.sig, 'sig'), message, fromBase64(keys[i]!, 'publicKey'))) {
       throw new LedgerError('SIGNATURE_INVALID', `signature by '${sig.signer}' does not verify against its current key`, '/sigs');
     }
     signers.add(sig.signer);
-  }
+  });
   return signers;
+}
+
+/** Verified signer ids, or a LedgerError naming the first signature that fails. */
+export function verifySigners(input: AdmitInput): Set<string> {
+  return verifySignatures(input, signerKeys(input));
 }
 
 function signerKey(view: StateView, signed: SignedTx, signer: string, index: number): string {
@@ -53,9 +65,13 @@ function signerKey(view: StateView, signed: SignedTx, signer: string, index: num
   return party.publicKey;
 }
 
-/** Verify signatures and apply the contract. Throws LedgerError for signature problems; returns the contract's outcome. */
-export function admit(input: AdmitInput): Outcome {
-  const signers = verifySigners(input);
+/** Apply the contract for already verified signers. */
+export function applyContract(input: AdmitInput, signers: ReadonlySet<string>): Outcome {
   const ctx: Ctx = { index: input.index, time: input.time, txHash: input.txHash, signers };
   return apply(input.view, input.signed, ctx, input.services);
+}
+
+/** Verify signatures and apply the contract. Throws LedgerError for signature problems; returns the contract's outcome. */
+export function admit(input: AdmitInput): Outcome {
+  return applyContract(input, verifySigners(input));
 }

@@ -9,7 +9,7 @@ import { ContractRejection, LedgerError } from '../errors.js';
 import { hashLeaf } from '../merkle/hash.js';
 import { appendLeaves, edgeIds, edgeRoot, type RightEdge } from '../merkle/compact-range.js';
 import { txHash as hashTx } from '../tx/tx-hash.js';
-import { admit, type ContractServices, type VerifyFn } from './admit.js';
+import { applyContract, signerKeys, verifySignatures, type ContractServices, type VerifyFn } from './admit.js';
 import { BatchView, StateCache, withLoads } from './batch-view.js';
 import { checkEnvelope } from './envelope.js';
 import { LogSigner } from './log-signer.js';
@@ -252,9 +252,11 @@ export class CommitPipeline {
       throw new LedgerError('TX_NONCE_REUSED', `'${signer}' already used nonce '${signed.tx.nonce}' for another transaction`, '/tx/nonce');
     }
     const index = this.#edge.size + plan.accepted.length;
-    const outcome = await withLoads(plan.view, () =>
-      admit({ view: plan.view, signed, index, time, txHash, verify: this.#opts.verify, services: this.#opts.services }),
-    );
+    const input = { view: plan.view, signed, index, time, txHash, verify: this.#opts.verify, services: this.#opts.services };
+    // Key lookups and the contract may each miss state not yet loaded; only those are re-run, never the crypto.
+    const keys = await withLoads(plan.view, () => signerKeys(input));
+    const signers = verifySignatures(input, keys);
+    const outcome = await withLoads(plan.view, () => applyContract(input, signers));
     if (!outcome.ok) throw new ContractRejection(outcome.error);
     return outcome;
   }
