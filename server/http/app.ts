@@ -81,6 +81,15 @@ function coreRoutes(deps: AppDeps): ApiRoute[] {
   ];
 }
 
+/** The hash of a transaction that may not even be well-formed ('' when it cannot be hashed). */
+function safeTxHash(tx: unknown): string {
+  try {
+    return txHash(tx as Tx);
+  } catch {
+    return '';
+  }
+}
+
 /** Count, log and keep every refusal of a well-formed submission (not back-pressure: that is a retry, not a refusal). */
 async function recordRefusal(deps: AppDeps, body: unknown, err: unknown, requestId: unknown): Promise<void> {
   const { code, detail } = classify(err);
@@ -92,13 +101,7 @@ async function recordRefusal(deps: AppDeps, body: unknown, err: unknown, request
   deps.metrics?.txRefused.inc({ type, code });
   deps.logger.warn({ requestId, code, type, signers }, 'transaction refused');
   if (deps.refusals === undefined || type === 'malformed') return;
-  let hash = '';
-  try {
-    hash = txHash(tx as Tx);
-  } catch {
-    hash = '';
-  }
-  await deps.refusals.record({ at: new Date(deps.clock.now()).toISOString(), type, txHash: hash, signers, code, detail });
+  await deps.refusals.record({ at: new Date(deps.clock.now()).toISOString(), type, txHash: safeTxHash(tx), signers, code, detail });
 }
 
 export function createApp(deps: AppDeps): express.Express {
