@@ -17,10 +17,13 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
 
   const readingsOf = async (device: string) =>
     (await w.get<{ readings: { seq: number; values: { kg: number } }[] }>(`/v1/telemetry?device=${device}`, whToken)).body.readings;
-  const rejectedInMetrics = async (): Promise<number> => {
+  /** Rejected telemetry in /metrics, summed over codes, or for one code. */
+  const rejectedInMetrics = async (code?: string): Promise<number> => {
     const text = (await w.get('/metrics')).body as unknown as string;
-    const line = text.split('\n').find((x) => x.startsWith('ledgerhouse_telemetry_readings_total{outcome="rejected"}'));
-    return line === undefined ? 0 : Number(line.split(' ').pop());
+    return text
+      .split('\n')
+      .filter((x) => x.startsWith('ledgerhouse_telemetry_readings_total{outcome="rejected"') && (code === undefined || x.includes(`code="${code}"`)))
+      .reduce((sum, x) => sum + Number(x.split(' ').pop()), 0);
   };
 
   before(async () => {
@@ -65,6 +68,8 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
     assert.equal(stats.rejected.SIGNATURE_INVALID, (stats0.rejected.SIGNATURE_INVALID ?? 0) + 1);
     assert.equal(stats.rejected.TIME_SKEW, (stats0.rejected.TIME_SKEW ?? 0) + 1);
     assert.equal(await rejectedInMetrics(), metrics0 + 2);
+    assert.ok((await rejectedInMetrics('SIGNATURE_INVALID')) >= 1);
+    assert.ok((await rejectedInMetrics('TIME_SKEW')) >= 1);
     const stored = await readingsOf(scale.id);
     assert.ok(!stored.some((r) => r.seq === forgedSeq || r.seq === staleSeq));
     assert.ok(stored.every((r) => r.values.kg < 2000), JSON.stringify(stored));
