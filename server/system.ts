@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Clock } from '../ledger/clock.js';
 import { checkPublicKey } from '../ledger/crypto/ed25519.js';
-import { FastVerifier } from '../ledger/crypto/ed25519-node.js';
+import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
 import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
 import { LogReader } from '../ledger/log/log-reader.js';
 import { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
@@ -109,7 +109,7 @@ async function checkLogKey(store: LedgerStore, signer: LogSigner): Promise<void>
 export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
   const { db, store, tokens } = await openStores(config);
   const verifier = new FastVerifier();
-  const signer = new LogSigner(config.origin, keys.log.seed);
+  const signer = new LogSigner(config.origin, keys.log.seed, signFast);
   await checkLogKey(store, signer);
   const pipeline = await CommitPipeline.open({
     store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), services: contractServices(),

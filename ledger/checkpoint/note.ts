@@ -38,6 +38,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export interface NoteSigner {
   readonly name: string;
   readonly seed: Uint8Array;
+  /** Optional faster signer for the same key (e.g. node:crypto's signFast); Ed25519 is deterministic: same bytes. */
+  readonly sign?: (seed: Uint8Array, msg: Uint8Array) => Uint8Array;
+  /** The public key of `seed`, when the caller already has it (saves a scalar multiplication per note). */
+  readonly publicKey?: Uint8Array;
 }
 
 export interface OpenedNote {
@@ -73,8 +77,8 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   let lines = '';
   for (const [i, s] of signers.entries()) {
     if (!isValidKeyName(s.name)) throw new TypeError(`signers[${i}].name: invalid note key name ${JSON.stringify(s.name)}`);
-    const sig = ed25519Sign(s.seed, msg);
-    const keyHash = noteKeyHash(s.name, publicKeyFromSeed(s.seed));
+    const sig = (s.sign ?? ed25519Sign)(s.seed, msg);
+    const keyHash = noteKeyHash(s.name, s.publicKey ?? publicKeyFromSeed(s.seed));
     const id = `${s.name}+${toHex(keyHash)}`;
     if (seen.has(id)) throw new TypeError(`signers[${i}]: duplicate signer ${id}`);
     seen.add(id);

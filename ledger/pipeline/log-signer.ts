@@ -18,9 +18,14 @@ export class LogSigner {
   readonly verifierKey: string;
 
   /** `origin` is the checkpoint origin line and the note key name, e.g. `ledgerhouse.example/log`. */
+  /**
+   * `fastSign` (optional) signs with the same key faster, e.g. node:crypto's `signFast`; without it the portable
+   * signer is used. Ed25519 is deterministic, so both give the same checkpoint bytes.
+   */
   constructor(
     readonly origin: string,
     private readonly seed: Uint8Array,
+    private readonly fastSign?: (seed: Uint8Array, msg: Uint8Array) => Uint8Array,
   ) {
     this.publicKey = publicKeyFromSeed(seed);
     this.verifierKey = formatVerifierKey(origin, this.publicKey);
@@ -57,7 +62,10 @@ export class LogSigner {
         throw new LedgerError('LOG_INCONSISTENT', `refusing to sign size ${edge.size}: not consistent with checkpoint ${previous.size}`);
       }
     }
-    const note = signCheckpoint({ origin: this.origin, size: edge.size, rootHash: root, extensions: [] }, { name: this.origin, seed: this.seed });
+    const note = signCheckpoint(
+      { origin: this.origin, size: edge.size, rootHash: root, extensions: [] },
+      { name: this.origin, seed: this.seed, publicKey: this.publicKey, ...(this.fastSign === undefined ? {} : { sign: this.fastSign }) },
+    );
     return { size: edge.size, rootHash: root, note };
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { SignedTx, Tx } from '../../contracts/types.js';
 import { ManualClock } from '../../ledger/clock.js';
 import { publicKeyFromSeed } from '../../ledger/crypto/ed25519.js';
-import { FastVerifier } from '../../ledger/crypto/ed25519-node.js';
+import { FastVerifier, signFast } from '../../ledger/crypto/ed25519-node.js';
 import { toBase64 } from '../../ledger/encoding/bytes.js';
 import { CommitPipeline, type Committed } from '../../ledger/pipeline/commit-pipeline.js';
 import { LogSigner } from '../../ledger/pipeline/log-signer.js';
@@ -56,7 +56,7 @@ export async function openHarness(kind: 'memory' | 'sqlite' = 'memory', opts: { 
   const tmp = kind === 'sqlite' ? tempDir() : undefined;
   const store: LedgerStore = tmp === undefined ? new MemoryLedgerStore() : new SqliteLedgerStore(path.join(tmp.dir, 'ledger.db'));
   const clock = new ManualClock();
-  const signer = new LogSigner(ORIGIN, testKey('log').seed);
+  const signer = new LogSigner(ORIGIN, testKey('log').seed, signFast);
   const verifier = new FastVerifier();
   const pipeline = await CommitPipeline.open({
     store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), services: contractServices(), ...opts,
