@@ -1,16 +1,16 @@
 // A real ledger for the pipeline and auditor benchmarks, composed as the server composes it (server/system.ts):
-// SQLite store on a file, LogSigner, FastVerifier (OpenSSL) for signatures, the contracts' key services, the
-// commit pipeline; then genesis and a cast of registered parties (warehouses, holders, banks).
+// SQLite store on a file, LogSigner signing through OpenSSL, FastVerifier for signatures, the contracts' key
+// services, the commit pipeline; then genesis and a cast of registered parties (warehouses, holders, banks).
 import type { SignedTx, Tx } from '../contracts/types.js';
 import { ManualClock } from '../ledger/clock.js';
 import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
 import { toBase64 } from '../ledger/encoding/bytes.js';
 import { CommitPipeline, type Committed } from '../ledger/pipeline/commit-pipeline.js';
-import { LogSigner } from '../ledger/pipeline/log-signer.js';
+import type { LogSigner } from '../ledger/pipeline/log-signer.js';
 import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
 import { txSigningBytes } from '../ledger/tx/sign-tx.js';
 import { contractServices, OPERATOR_ID } from '../server/system.js';
-import { BENCH_ORIGIN, benchKey, benchSeed, type BenchKey } from './bench-keys.js';
+import { BENCH_ORIGIN, benchKey, benchLogSigner, type BenchKey } from './bench-keys.js';
 import { countingStore, type ReadCounts } from './counting-store.js';
 
 export interface Cast {
@@ -76,7 +76,7 @@ async function submitAll(pipeline: CommitPipeline, txs: readonly SignedTx[]): Pr
 export async function openBenchLedger(file: string, size: CastSize = DEFAULT_CAST): Promise<BenchLedger> {
   const store = new SqliteLedgerStore(file);
   const counting = countingStore(store);
-  const signer = new LogSigner(BENCH_ORIGIN, benchSeed('log'));
+  const signer = benchLogSigner();
   const verifier = new FastVerifier();
   const verifications = { count: 0, ms: 0 };
   const pipeline = await CommitPipeline.open({

@@ -5,9 +5,8 @@ import { LogReader } from '../ledger/log/log-reader.js';
 import { appendLeaves, emptyEdge, type RightEdge } from '../ledger/merkle/compact-range.js';
 import { rootPlan } from '../ledger/merkle/root.js';
 import { verifyConsistency, verifyInclusion } from '../ledger/merkle/verify.js';
-import { LogSigner } from '../ledger/pipeline/log-signer.js';
 import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
-import { BENCH_ORIGIN, benchSeed } from './bench-keys.js';
+import { benchLogSigner } from './bench-keys.js';
 import { fmt, msSince, secondsSince, seededRandom, stopwatch, type BenchContext, type Benchmark, type Table } from './benchmark.js';
 import { countingStore, diffCounts, lookups, snapshot } from './counting-store.js';
 import { median, summarize } from './stats.js';
@@ -26,7 +25,7 @@ interface Built {
 /** Build a tree of `size` leaves in `file`: one commit (and one signed checkpoint) per BUILD_BATCH leaves. */
 async function buildTree(file: string, size: number, ctx: BenchContext): Promise<Omit<Built, 'bytes'>> {
   const store = new SqliteLedgerStore(file);
-  const signer = new LogSigner(BENCH_ORIGIN, benchSeed('log'));
+  const signer = benchLogSigner();
   const t0 = process.hrtime.bigint();
   let edge: RightEdge = emptyEdge();
   try {

@@ -149,12 +149,20 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
+  const closeLedger = async (): Promise<void> => {
+    await pipeline.close();
+    await store.close();
+    if (db.open) db.close();
+  };
   const gateway = await createGateway({
     db, pipeline, store, gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock, logger: logger.child({ component: 'gateway' }),
     options: {
       mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
       ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl }),
     },
+  }).catch(async (e: unknown) => {
+    await closeLedger(); // e.g. the MQTT port is taken: release the database before reporting it
+    throw e;
   });
   const web = await buildWeb();
   const reader = new LogReader(store);
@@ -206,8 +214,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     await stream.close();
     unbridge();
     await gateway.close({ anchor: false });
-    await pipeline.close();
-    if (db.open) db.close();
+    await closeLedger();
     throw e;
   }
   await webhooks.start();
@@ -229,9 +236,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
       });
       unbridge();
       await gateway.close();
-      await pipeline.close();
-      await store.close();
-      if (db.open) db.close();
+      await closeLedger();
     },
   };
 }
