@@ -48,6 +48,12 @@ const MIGRATIONS: readonly Migration[] = [
     sql: `CREATE TABLE event_refs (ref TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY (ref, idx, seq)) WITHOUT ROWID;`,
   },
+  {
+    version: 3,
+    // Rewriting an object deletes its old refs by (kind, id): without this index every state write scanned the
+    // whole table and commits slowed down as the log grew (found by bench/pipeline-tx.ts).
+    sql: 'CREATE INDEX state_refs_object ON state_refs (kind, id);',
+  },
 ];
 
 interface EntryRow {

@@ -44,3 +44,17 @@ describe('SQLite connection settings', () => {
     }
   });
 });
+
+describe('SQLite query plans', () => {
+  it('When an object is rewritten, then its old references are found through an index, not a table scan', () => {
+    const tmp = tempDir();
+    try {
+      const store = new SqliteLedgerStore(path.join(tmp.dir, 'ledger.db'));
+      const plan = store.db.prepare('EXPLAIN QUERY PLAN DELETE FROM state_refs WHERE kind = ? AND id = ?').all('receipt', 'r1') as { detail: string }[];
+      assert.ok(plan.some((p) => /USING (COVERING )?INDEX state_refs_object/.test(p.detail)), JSON.stringify(plan));
+      store.db.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
