@@ -29,9 +29,9 @@ export interface CastSize {
 export const DEFAULT_CAST: CastSize = { warehouses: 8, holders: 64, banks: 8 };
 
 /**
- * An index the shipped schema lacks: `DELETE FROM state_refs WHERE kind = ? AND id = ?` (run for every state write)
- * scans the whole table, because its primary key starts with `ref`. pipeline-tx measures the difference; the
- * auditor benchmark uses it only to build its log in bounded time and drops it before the replay.
+ * A second index on `state_refs (kind, id)`. Until SQLite migration v3 shipped `state_refs_object`, `DELETE FROM
+ * state_refs WHERE kind = ? AND id = ?` (run for every state write) scanned the whole table; pipeline-tx keeps this
+ * what-if row as a control (with v3 both rows should match), and the auditor benchmark's build still adds and drops it.
  */
 export const STATE_REFS_INDEX = {
   create: 'CREATE INDEX bench_state_refs_by_object ON state_refs (kind, id)',
