@@ -198,7 +198,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     metrics,
     beforeScrape,
     refusals: new SqliteRefusalLog(db),
-    extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access }),
+    extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access, clock }),
     routers: [webhooks.router, webRouter(web.outDir)],
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });

@@ -3,6 +3,7 @@
 // on the lot the device watches.
 import { createHash } from 'node:crypto';
 import type { Alert, Device, Pledge, Receipt } from '../../contracts/state.js';
+import type { Clock } from '../../ledger/clock.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
 import { buildReadingProof } from '../../iot-gateway/reading-proof.js';
 import type { TelemetryStore } from '../../iot-gateway/store/telemetry-store.js';
@@ -15,6 +16,15 @@ export interface TelemetryRouteDeps {
   readonly store: LedgerStore;
   readonly telemetry: TelemetryStore;
   readonly access: AccessControl;
+  readonly clock: Clock;
+}
+
+/** A device is silent when it sent nothing for longer than the pledge's deviceSilence gap (default 5 minutes). */
+const DEFAULT_SILENCE_S = 300;
+
+function deviceHealth(d: Device, lastTs: string | undefined, silenceMs: number, nowMs: number): 'online' | 'silent' | 'revoked' {
+  if (d.status !== 'active') return 'revoked';
+  return lastTs !== undefined && nowMs - Date.parse(lastTs) <= silenceMs ? 'online' : 'silent';
 }
 
 const TIME = { type: 'string', format: 'date-time' } as const;
@@ -99,6 +109,7 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
         const perUnit = KG_PER_UNIT[receipt.unit];
         const pledgedKg = perUnit === undefined ? undefined : Number(receipt.quantity) * perUnit;
         const anchor = (await deps.store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string; index?: number } | undefined;
+        const silenceMs = (pledge.covenants.deviceSilence?.maxGapSeconds ?? DEFAULT_SILENCE_S) * 1000;
         const covenants = Object.keys(pledge.covenants).map((covenant) => {
           const open = alerts.filter((a) => a.covenant === covenant);
           return { covenant, terms: (pledge.covenants as Record<string, unknown>)[covenant], status: open.length > 0 ? 'breached' : 'ok', openAlerts: open.map((a) => a.id) };
@@ -108,14 +119,18 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
           receipt,
           covenants,
           devices: latest.map(({ device, reading }) => ({
-            id: device.id, kinds: device.kinds, status: device.status,
+            id: device.id, kinds: device.kinds, registration: device.status,
+            status: deviceHealth(device, reading?.record.ts, silenceMs, deps.clock.now()),
             lastReading: reading === undefined ? null : { id: reading.id, ...reading.record },
           })),
           lastAnchor: anchor === undefined ? null : { index: anchor.index, anchoredAt: anchor.anchoredAt, lastReadingAt: anchor.lastReadingAt },
           alerts,
           coverage: pledgedKg === undefined || weights.every((w) => w === undefined)
             ? null
-            : { measuredKg, pledgedKg, ratio: pledgedKg === 0 ? null : Math.round((measuredKg / pledgedKg) * 1e4) / 1e4 },
+            : {
+              measuredKg, pledgedKg, ratio: pledgedKg === 0 ? null : Math.round((measuredKg / pledgedKg) * 1e4) / 1e4,
+              measured: String(Math.round(measuredKg * 1000) / 1000), pledged: String(pledgedKg), unit: 'kg',
+            },
         });
       },
     },

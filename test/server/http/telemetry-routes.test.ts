@@ -49,7 +49,7 @@ describe('Collateral, telemetry and evidence endpoints (real gateway, real MQTT)
     const app = createApp({
       store: w.h.store, reader: new LogReader(w.h.store), pipeline: w.h.pipeline, tokens: tokenStore, clock: w.h.clock,
       verifierKey: w.h.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }),
-      extraRoutes: telemetryRoutes({ store: w.h.store, telemetry: gw.telemetry, access: new AccessControl(w.h.store) }),
+      extraRoutes: telemetryRoutes({ store: w.h.store, telemetry: gw.telemetry, access: new AccessControl(w.h.store), clock: w.h.clock }),
     });
     server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -81,10 +81,10 @@ describe('Collateral, telemetry and evidence endpoints (real gateway, real MQTT)
   it("When the bank opens its collateral, then it sees covenants, each device's latest reading, the last anchor and weight coverage", async () => {
     const r = await get(`/v1/pledges/${pledge}/collateral`, 'bank-a');
     assert.equal(r.status, 200);
-    const devices = r.body['devices'] as { id: string; lastReading: { kind: string } | null }[];
+    const devices = r.body['devices'] as { id: string; status: string; lastReading: { kind: string } | null }[];
     assert.deepEqual(devices.map((d) => d.id).sort(), ['cam-1', 'scale-1']);
-    assert.ok(devices.every((d) => d.lastReading !== null));
-    assert.deepEqual(r.body['coverage'], { measuredKg: 950, pledgedKg: 1000, ratio: 0.95 });
+    assert.ok(devices.every((d) => d.lastReading !== null && d.status === 'online'));
+    assert.deepEqual(r.body['coverage'], { measuredKg: 950, pledgedKg: 1000, ratio: 0.95, measured: '950', pledged: '1000', unit: 'kg' });
     assert.ok(r.body['lastAnchor'] !== null);
     assert.deepEqual((r.body['covenants'] as { covenant: string }[]).map((c) => c.covenant), ['quantityFloor']);
     assert.equal((await get(`/v1/pledges/${pledge}/collateral`, 'bank-b')).status, 404);
