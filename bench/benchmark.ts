@@ -68,16 +68,7 @@ export function msSince(start: bigint): number {
 }
 
 /** A reproducible uniform generator in [0, 1) (mulberry32), so every run samples the same indices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../iot-gateway/simulator/device-model.js';
 
 export interface Elapsed {
   readonly wallMs: number;

@@ -184,7 +184,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     };
     for (const [counter, n] of Object.entries(counters)) metrics.gatewayCounters.set({ counter }, n);
     const anchor = (await store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string } | undefined;
-    const pending = gateway.stats().stored - gateway.stats().readingsAnchored;
+    const pending = gs.stored - gs.readingsAnchored;
     // Anchor lag: how long stored readings have been waiting; 0 when everything stored is anchored.
     metrics.anchorLagSeconds.set(pending <= 0 || anchor?.anchoredAt === undefined ? 0 : Math.max(0, (clock.now() - Date.parse(anchor.anchoredAt)) / 1000));
   };

@@ -33,6 +33,11 @@ export class LogReader {
 
   async rootAt(size: number): Promise<Uint8Array> {
     await this.#checkSize('size', size, 0);
+    return this.#root(size);
+  }
+
+  /** Root at a size already checked against the published size. */
+  async #root(size: number): Promise<Uint8Array> {
     if (size === 0) return EMPTY_ROOT.slice(); // a copy: callers may not corrupt the shared constant
     return rootFromHashes(await this.store.nodes(rootPlan(size)));
   }
@@ -45,7 +50,7 @@ export class LogReader {
     const plan = inclusionPlan(index, size);
     const [leafHash] = await this.store.nodes([{ level: 0, index }]);
     const proof = assembleProof(plan, await this.store.nodes(plan.ids));
-    return { index, size, leafHash: leafHash!, rootHash: await this.rootAt(size), proof };
+    return { index, size, leafHash: leafHash!, rootHash: await this.#root(size), proof };
   }
 
   async consistency(first: number, second: number): Promise<ConsistencyProof> {
@@ -55,7 +60,7 @@ export class LogReader {
       throw new LedgerError('INDEX_OUT_OF_RANGE', `first must satisfy 1 ≤ first ≤ second (${second}); got ${first}`, 'first');
     }
     const proof = first === second ? [] : await this.#consistencyNodes(first, second);
-    return { first, second, firstRoot: await this.rootAt(first), secondRoot: await this.rootAt(second), proof };
+    return { first, second, firstRoot: await this.#root(first), secondRoot: await this.#root(second), proof };
   }
 
   async #consistencyNodes(first: number, second: number): Promise<Uint8Array[]> {

@@ -36,6 +36,7 @@ describe('Replay equals projections (property, real pipeline on SQLite)', () => 
   it('When random transaction sequences are committed, then the auditor rebuilds exactly the projections', async function () {
     this.timeout(120_000);
     const fast = new FastVerifier();
+    let splitsSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 40 }), async (ops) => {
         const h = await openHarness('sqlite');
@@ -45,6 +46,8 @@ describe('Replay equals projections (property, real pipeline on SQLite)', () => 
           const banks = [c.bankA, c.bankB];
           await h.submit('lot.deposit', { ...LOT, quantity: '100.000' }, [c.warehouse]);
           const receipts: string[] = [];
+          const quantity = new Map<string, number>(); // whole tonnes, for splits that add up
+          let splits = 0;
           const pledges: string[] = [];
           const pick = <T>(xs: T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
           for (const o of ops) {
@@ -56,7 +59,9 @@ describe('Replay equals projections (property, real pipeline on SQLite)', () => 
                 case 'issue': {
                   const holder = people[o.holder]!;
                   const done = await h.submit('receipt.issue', issueBody(`${o.qty}.000`, holder.id), [c.warehouse]);
-                  receipts.push(`rc-${String(done.index).padStart(12, '0')}`);
+                  const id = `rc-${String(done.index).padStart(12, '0')}`;
+                  receipts.push(id);
+                  quantity.set(id, o.qty);
                   break;
                 }
                 case 'transfer':
@@ -78,9 +83,16 @@ describe('Replay equals projections (property, real pipeline on SQLite)', () => 
                 case 'enforce':
                   if (p) await h.submit('pledge.enforce', { pledge: p, notice: 'default' }, [by]);
                   break;
-                case 'split':
-                  if (r) await h.submit('receipt.split', { receipt: r, parts: ['1.000', '0.500'] }, [by]);
+                case 'split': {
+                  const q = r === undefined ? undefined : quantity.get(r);
+                  if (r === undefined || q === undefined || q < 2) break;
+                  const done = await h.submit('receipt.split', { receipt: r, parts: ['1.000', `${q - 1}.000`] }, [by]);
+                  const base = `rc-${String(done.index).padStart(12, '0')}`;
+                  receipts.push(`${base}-01`, `${base}-02`);
+                  quantity.set(`${base}-01`, 1).set(`${base}-02`, q - 1);
+                  splits++;
                   break;
+                }
                 case 'redeem':
                   if (r) await h.submit('receipt.redeem', { receipt: r }, [by, c.warehouse]);
                   break;
@@ -94,11 +106,14 @@ describe('Replay equals projections (property, real pipeline on SQLite)', () => 
           });
           assert.equal(report.ok, true, report.finding?.what);
           assert.equal(report.size, h.pipeline.size);
+          splitsSeen += splits;
         } finally {
           await h.close();
         }
       }),
       { numRuns: 12 },
     );
+    // The sequences must actually exercise lineage, not only refusals.
+    assert.ok(splitsSeen > 0, 'no split ever committed');
   });
 });

@@ -4,89 +4,19 @@
 // fetched), and one of the entries created the receipt. When the registry is reachable, the page adds its current
 // checkpoint: it must be signed by the same key and consistent with the PDF's. Browser-safe.
 import type { Checkpoint } from '../../../ledger/checkpoint/checkpoint.js';
-import { parseStrictJson } from '../../../ledger/encoding/strict-json.js';
 import type { LedgerEntry } from '../../../ledger/entry/entry.js';
 import { openLogKey, openSignedCheckpoint } from './checkpoint-check.js';
 import { checkConsistent, type ConsistencyLookup, type LabeledHead } from './consistency-check.js';
-import { proveEntry, type ProvenLeaf } from './entry-check.js';
+import { proveEntry } from './entry-check.js';
 import { creationProblem, parseReceiptId } from './receipt-creation.js';
 import { seenHead, type SeenCheckpoint } from './seen-checkpoints.js';
 import { checkEntrySignatures, keyHistoriesFromEntries } from './signature-check.js';
 import { runChecks, type StepLog, type Verdict } from './verdict.js';
 
-export const EVIDENCE_FORMAT = 'ledgerhouse-receipt-evidence/v1';
-export const EVIDENCE_FILE = 'evidence.json';
-
-export interface ReceiptEvidence {
-  readonly format: typeof EVIDENCE_FORMAT;
-  readonly receiptId: string;
-  readonly size: number;
-  readonly checkpoint: string;
-  readonly verifierKey: string;
-  readonly entries: readonly ProvenLeaf[];
-  readonly keyEntries: readonly ProvenLeaf[];
-}
-
-export class EvidenceFormatError extends Error {
-  constructor(message: string) {
-    super(`${EVIDENCE_FILE}: ${message}`);
-    this.name = 'EvidenceFormatError';
-  }
-}
-
-const TOP_FIELDS = ['format', 'receiptId', 'size', 'checkpoint', 'verifierKey', 'entries', 'keyEntries'];
-const ENTRY_FIELDS = ['index', 'leaf', 'proof'];
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function exactFields(v: Record<string, unknown>, fields: readonly string[], where: string): void {
-  const extra = Object.keys(v).find((k) => !fields.includes(k));
-  if (extra !== undefined) throw new EvidenceFormatError(`${where} has unexpected field ${JSON.stringify(extra)}`);
-  const missing = fields.find((k) => !(k in v));
-  if (missing !== undefined) throw new EvidenceFormatError(`${where} lacks field ${JSON.stringify(missing)}`);
-}
-
-function parseLeaves(v: unknown, where: string): ProvenLeaf[] {
-  if (!Array.isArray(v)) throw new EvidenceFormatError(`${where} must be an array`);
-  return v.map((e: unknown, i) => {
-    const at = `${where}[${i}]`;
-    if (!isRecord(e)) throw new EvidenceFormatError(`${at} must be an object`);
-    exactFields(e, ENTRY_FIELDS, at);
-    const { index, leaf, proof } = e;
-    if (!Number.isSafeInteger(index) || (index as number) < 0) throw new EvidenceFormatError(`${at}.index must be a non-negative integer`);
-    if (typeof leaf !== 'string') throw new EvidenceFormatError(`${at}.leaf must be a base64 string`);
-    if (!Array.isArray(proof) || !proof.every((h) => typeof h === 'string')) throw new EvidenceFormatError(`${at}.proof must be an array of hex strings`);
-    return { index: index as number, leaf, proof: proof as string[] };
-  });
-}
-
-/** Parses evidence bytes strictly (no duplicate keys, exactly the v1 fields). Throws EvidenceFormatError. */
-export function parseEvidence(bytes: Uint8Array): ReceiptEvidence {
-  let value: unknown;
-  try {
-    value = parseStrictJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new EvidenceFormatError(`not valid JSON: ${(e as Error).message}`);
-  }
-  if (!isRecord(value)) throw new EvidenceFormatError('must be a JSON object');
-  if (value['format'] !== EVIDENCE_FORMAT) throw new EvidenceFormatError(`format must be ${JSON.stringify(EVIDENCE_FORMAT)}`);
-  exactFields(value, TOP_FIELDS, 'evidence');
-  for (const f of ['receiptId', 'checkpoint', 'verifierKey'] as const) {
-    if (typeof value[f] !== 'string') throw new EvidenceFormatError(`${f} must be a string`);
-  }
-  if (!Number.isSafeInteger(value['size']) || (value['size'] as number) < 1) throw new EvidenceFormatError('size must be a positive integer');
-  return {
-    format: EVIDENCE_FORMAT,
-    receiptId: value['receiptId'] as string,
-    size: value['size'] as number,
-    checkpoint: value['checkpoint'] as string,
-    verifierKey: value['verifierKey'] as string,
-    entries: parseLeaves(value['entries'], 'entries'),
-    keyEntries: parseLeaves(value['keyEntries'], 'keyEntries'),
-  };
-}
+// The evidence format and its strict parser are the server's own (pure, browser-safe): one definition for the
+// writer (server/pdf) and both readers (verify-pdf, this page).
+export { EVIDENCE_FILE, EVIDENCE_FORMAT, EvidenceFormatError, parseEvidence, type ReceiptEvidence } from '../../../server/pdf/evidence.js';
+import type { ReceiptEvidence } from '../../../server/pdf/evidence.js';
 
 export interface EvidenceContext {
   /** The registry's key (`GET /v1/ledger/key`), when reachable. */
