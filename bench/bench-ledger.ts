@@ -4,6 +4,7 @@
 import type { SignedTx, Tx } from '../contracts/types.js';
 import { ManualClock } from '../ledger/clock.js';
 import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
+import type { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import { toBase64 } from '../ledger/encoding/bytes.js';
 import { CommitPipeline, type Committed } from '../ledger/pipeline/commit-pipeline.js';
 import type { LogSigner } from '../ledger/pipeline/log-signer.js';
@@ -72,8 +73,8 @@ async function submitAll(pipeline: CommitPipeline, txs: readonly SignedTx[]): Pr
   return Promise.all(txs.map((t) => pipeline.submit(t)));
 }
 
-/** Open a ledger on `file`, commit genesis and register the cast. */
-export async function openBenchLedger(file: string, size: CastSize = DEFAULT_CAST): Promise<BenchLedger> {
+/** Open a ledger on `file`, commit genesis and register the cast. `pool` (the caller closes it): as `startNode` runs. */
+export async function openBenchLedger(file: string, size: CastSize = DEFAULT_CAST, pool?: VerifyPool): Promise<BenchLedger> {
   const store = new SqliteLedgerStore(file);
   const counting = countingStore(store);
   const signer = benchLogSigner();
@@ -91,6 +92,7 @@ export async function openBenchLedger(file: string, size: CastSize = DEFAULT_CAS
       return ok;
     },
     services: contractServices(),
+    pool,
   });
   const cast = castOf(size);
   const op = cast.operator;

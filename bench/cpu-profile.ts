@@ -47,7 +47,7 @@ const RULES: readonly Rule[] = [
       return outer ? `${outer.replace(/^#/, '')}()` : undefined;
     },
   },
-  { category: 'SHA-256 (@noble/hashes)', test: url(/@noble\/hashes/) },
+  { category: 'SHA-256 (OpenSSL via node:crypto; @noble/hashes)', test: url(/@noble\/hashes|ledger\/merkle\/sha256\.ts|node:internal\/crypto\/hash/) },
   { category: 'contracts (apply, guards)', test: url(/\/contracts\//) },
   { category: 'Merkle (compact range, proofs)', test: url(/ledger\/merkle\//) },
   { category: 'V8/native, unattributed', test: (f) => f.functionName === '(program)' },

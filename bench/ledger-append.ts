@@ -100,14 +100,15 @@ function notes(r: RoundResult, rate: number, nonDurableRate: number | undefined)
   const entries = 1000 * r.batchMs.length;
   const us = (ms: number): string => fmt.num((1000 * ms) / entries, 1);
   const lines = [
-    `Per entry at batches of 1,000 (median round): leaf hash ${us(r.phases.hash)} µs (SHA-256 of ~340 bytes in JS, @noble/hashes), `
+    `Per entry at batches of 1,000 (median round): leaf hash ${us(r.phases.hash)} µs (SHA-256 of ~340 bytes, OpenSSL through \`node:crypto\`), `
       + `Merkle nodes ${us(r.phases.merkle)} µs, checkpoint ${us(r.phases.sign)} µs (${fmt.num(r.phases.sign / r.batchMs.length, 2)} ms per batch: `
       + `consistency proof + Ed25519 note signature, OpenSSL as the server signs), SQLite commit ${us(r.phases.commit)} µs. `
       + `The target needs ≤ ${fmt.num(1e6 / TARGET, 0)} µs per entry in total.`,
   ];
   if (nonDurableRate !== undefined) {
     lines.push(`With fsync off (synchronous=OFF, diagnostic only) the same batches reach ${fmt.int(nonDurableRate)} appends/s (${fmt.ratio(nonDurableRate / rate)}): `
-      + 'the rest of the commit cost is inserting rows into `entries` (with its two unique indexes, one on a random tx hash) and `nodes`.');
+      + 'the rest of the commit cost is inserting rows into `entries` (a unique index on (signer, nonce), and the index on the first 8 bytes '
+      + 'of the 32-byte tx hash with its duplicate probe) and `nodes`.');
   }
   return lines;
 }

@@ -7,13 +7,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditorReplay } from './auditor-replay.js';
 import { secondsSince, type BenchContext, type Benchmark, type Mode } from './benchmark.js';
+import { gatewayIngest } from './gateway-ingest.js';
+import { gatewayScale } from './gateway-scale.js';
 import { ledgerAppend } from './ledger-append.js';
 import { ledgerProofs } from './ledger-proofs.js';
 import { describeMachine } from './machine.js';
 import { pipelineTx } from './pipeline-tx.js';
+import { serverCollateral } from './server-collateral.js';
+import { serverFanout } from './server-fanout.js';
+import { serverPdf } from './server-pdf.js';
 import { consoleSummary, renderReport, type SectionRun } from './report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [ledgerAppend, ledgerProofs, auditorReplay, pipelineTx];
+const BENCHMARKS: readonly Benchmark[] = [ledgerAppend, ledgerProofs, auditorReplay, pipelineTx, gatewayIngest, gatewayScale, serverCollateral, serverFanout, serverPdf];
 const NAMES = BENCHMARKS.map((b) => b.name);
 const DEFAULT_ROUNDS: Record<Mode, number> = { quick: 3, default: 5, full: 5 };
 

@@ -34,7 +34,8 @@ export function syntheticEntries(start: number, count: number): UnhashedEntry[] 
 
 /**
  * A minimal entry for building very large trees quickly: a 15–25 byte canonical JSON leaf with its RFC 6962 leaf
- * hash, a sequential tx hash and a zero-padded nonce (so both unique indexes grow append-only).
+ * hash, a tx hash whose first 8 bytes count up (the SQLite store indexes that prefix) and a zero-padded nonce, so
+ * both indexes grow append-only. Not a real SHA-256: only the tree's shape matters here.
  */
 export function minimalEntry(index: number): EntryRecord {
   const leaf = utf8(`{"index":${index}}`);
@@ -42,7 +43,7 @@ export function minimalEntry(index: number): EntryRecord {
     index,
     leaf,
     leafHash: hashLeaf(leaf),
-    txHash: index.toString(16).padStart(64, '0'),
+    txHash: index.toString(16).padStart(16, '0').padEnd(64, '0'),
     type: TYPE,
     signer: 'bench',
     nonce: String(index).padStart(15, '0'),

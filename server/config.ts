@@ -1,5 +1,7 @@
 // The one place that reads the environment (STYLE.md §5). Every setting has a default, a doc line, and a row in
 // the README's configuration table (a test keeps the two in step). Fails fast naming the variable.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -10,13 +12,40 @@ export interface Config {
   readonly mqttUrl: string | undefined;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  readonly role: Role;
+  readonly webhookLeaseMs: number;
   readonly origin: string;
   readonly publicUrl: string | undefined;
   readonly demo: boolean;
   readonly logLevel: string;
   readonly batchMs: number;
   readonly batchMax: number;
+  readonly mqttTlsCert: string | undefined;
+  readonly mqttTlsKey: string | undefined;
+  readonly deviceRate: number;
+  readonly deviceBurst: number;
+  readonly telemetryQueue: number;
+  readonly telemetryMaxFutureMs: number;
+  readonly telemetryMaxAgeMs: number;
+  readonly streamHeartbeatMs: number;
+  readonly streamMaxClients: number;
+  readonly streamMaxMessageBytes: number;
+  readonly streamMaxBufferedBytes: number;
+  readonly streamMaxQueued: number;
+  readonly streamMaxStallMs: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookMaxAttempts: number;
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryMaxMs: number;
+  readonly webhookMaxPerParty: number;
+  readonly webhookAllowHttp: boolean;
+  readonly webhookAllowHosts: readonly string[];
 }
+
+/** all: one node does everything · api: a stateless API instance · gateway: telemetry intake only. */
+export const ROLES = ['all', 'api', 'gateway'] as const;
+export type Role = (typeof ROLES)[number];
+const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
 interface Setting {
   readonly env: string;
@@ -33,12 +62,34 @@ export const SETTINGS = {
   mqttUrl: { env: 'LH_MQTT_URL', default: '', doc: 'External broker URL (mqtt://host:port). Set it to use an external broker instead of the embedded one.' },
   dataDir: { env: 'LH_DATA_DIR', default: './data', doc: 'Directory for the SQLite database and the generated keys.' },
   databaseUrl: { env: 'LH_DATABASE_URL', default: '', doc: 'postgres://… to use PostgreSQL instead of SQLite.' },
+  role: { env: 'LH_ROLE', default: 'all', doc: 'What this instance runs: all (API and gateway), api (HTTP, WebSocket, webhooks; no broker or gateway), gateway (MQTT intake and anchoring; no HTTP). Several api instances need LH_DATABASE_URL.' },
+  webhookLeaseMs: { env: 'LH_WEBHOOK_LEASE_MS', default: '15000', doc: 'With PostgreSQL: how long an instance holds a webhook without renewing; a dead instance\'s webhooks move to another after this.' },
   origin: { env: 'LH_ORIGIN', default: 'ledgerhouse.local/log', doc: 'Log origin: first line of every checkpoint and the name of the log key.' },
   publicUrl: { env: 'LH_PUBLIC_URL', default: '', doc: 'Base URL printed and embedded in QR codes (defaults to http://host:port).' },
   demo: { env: 'LH_DEMO', default: 'true', doc: 'Seed demo parties, receipts and a pledge into an empty log on start.' },
   logLevel: { env: 'LH_LOG_LEVEL', default: 'info', doc: 'Log level: fatal, error, warn, info, debug, trace, silent.' },
   batchMs: { env: 'LH_BATCH_MS', default: '1000', doc: 'Telemetry batch period in ms before a batch root is anchored.' },
   batchMax: { env: 'LH_BATCH_MAX', default: '10000', doc: 'Most readings in one anchored telemetry batch.' },
+  mqttTlsCert: { env: 'LH_MQTT_TLS_CERT', default: '', doc: 'PEM certificate (chain) file: the embedded broker then speaks only mqtts on LH_MQTT_PORT. Set together with LH_MQTT_TLS_KEY.' },
+  mqttTlsKey: { env: 'LH_MQTT_TLS_KEY', default: '', doc: 'PEM private key file of LH_MQTT_TLS_CERT (keep it mode 0600).' },
+  deviceRate: { env: 'LH_DEVICE_RATE', default: '50', doc: 'Messages per second one device may publish to the embedded broker on average; beyond it QoS 0 is dropped and QoS 1 is disconnected without PUBACK.' },
+  deviceBurst: { env: 'LH_DEVICE_BURST', default: '200', doc: 'Messages one device may publish in a burst above LH_DEVICE_RATE.' },
+  telemetryQueue: { env: 'LH_TELEMETRY_QUEUE', default: '20000', doc: 'Most readings waiting for the telemetry store; beyond it messages are refused as OVERLOADED (no PUBACK, the device resends).' },
+  telemetryMaxFutureMs: { env: 'LH_TELEMETRY_MAX_FUTURE_MS', default: '60000', doc: 'How far ahead of the gateway clock a reading time may be (device clock drift), ms; beyond it TIME_SKEW.' },
+  telemetryMaxAgeMs: { env: 'LH_TELEMETRY_MAX_AGE_MS', default: '86400000', doc: 'How old a reading may be when it arrives (devices buffer while offline), ms; older ones are refused as TIME_SKEW.' },
+  streamHeartbeatMs: { env: 'LH_STREAM_HEARTBEAT_MS', default: '30000', doc: 'WebSocket ping period in ms; a client that has not answered the previous ping is dropped, and its token is re-checked on each beat.' },
+  streamMaxClients: { env: 'LH_STREAM_MAX_CLIENTS', default: '10000', doc: 'Most concurrent WebSocket clients; beyond it an upgrade answers 503 STREAM_FULL.' },
+  streamMaxMessageBytes: { env: 'LH_STREAM_MAX_MESSAGE_BYTES', default: '4096', doc: 'Largest message a WebSocket client may send; larger ones close the connection with 1009.' },
+  streamMaxBufferedBytes: { env: 'LH_STREAM_MAX_BUFFERED_BYTES', default: '1048576', doc: 'Bytes a slow WebSocket consumer may leave unread before it is closed (4008); sending pauses at a quarter of it (at most 256 KiB).' },
+  streamMaxQueued: { env: 'LH_STREAM_MAX_QUEUED', default: '10000', doc: 'Events queued for one paused WebSocket client before it is closed as too slow.' },
+  streamMaxStallMs: { env: 'LH_STREAM_MAX_STALL_MS', default: '30000', doc: 'How long a WebSocket client may stay above the send pause mark before it is closed as too slow.' },
+  webhookTimeoutMs: { env: 'LH_WEBHOOK_TIMEOUT_MS', default: '10000', doc: 'Time a webhook receiver has to answer one delivery attempt (ms).' },
+  webhookMaxAttempts: { env: 'LH_WEBHOOK_MAX_ATTEMPTS', default: '10', doc: 'Attempts per webhook delivery (the first included); after the last failure the webhook pauses until replayed.' },
+  webhookRetryBaseMs: { env: 'LH_WEBHOOK_RETRY_BASE_MS', default: '1000', doc: 'Backoff step before the second attempt (ms); it doubles after each failure, with jitter.' },
+  webhookRetryMaxMs: { env: 'LH_WEBHOOK_RETRY_MAX_MS', default: '300000', doc: 'Longest backoff step (ms), also the cap on a receiver\'s Retry-After.' },
+  webhookMaxPerParty: { env: 'LH_WEBHOOK_MAX_PER_PARTY', default: '20', doc: 'Most webhooks one party may register.' },
+  webhookAllowHttp: { env: 'LH_WEBHOOK_ALLOW_HTTP', default: 'false', doc: 'Allow plain http:// webhook URLs (development only; https is required otherwise).' },
+  webhookAllowHosts: { env: 'LH_WEBHOOK_ALLOW_HOSTS', default: '', doc: 'Comma-separated host names, IP addresses or CIDR ranges webhooks may target although internal (loopback, private, link-local…), e.g. `hooks.internal,10.20.0.0/16`.' },
 } as const satisfies Record<keyof Config, Setting>;
 
 export class ConfigError extends Error {
@@ -78,6 +129,48 @@ function bool(env: Env, key: keyof Config): boolean {
 
 const optional = (s: string): string | undefined => (s === '' ? undefined : s);
 
+/** A PEM file that must exist and be readable now, so a bad path fails at start naming the variable. */
+function pemFile(env: Env, key: 'mqttTlsCert' | 'mqttTlsKey'): string | undefined {
+  const file = optional(raw(env, key));
+  if (file === undefined) return undefined;
+  const name = SETTINGS[key].env;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${name}=${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`${name}=${file}: the file is not PEM (no -----BEGIN line)`);
+  return path.resolve(file);
+}
+
+/** mqtts for the embedded broker: certificate and key together, or neither. */
+function mqttTls(env: Env, mqttUrl: string | undefined): { mqttTlsCert: string | undefined; mqttTlsKey: string | undefined } {
+  const mqttTlsCert = pemFile(env, 'mqttTlsCert');
+  const mqttTlsKey = pemFile(env, 'mqttTlsKey');
+  if ((mqttTlsCert === undefined) !== (mqttTlsKey === undefined)) {
+    throw new ConfigError(`${mqttTlsCert === undefined ? 'LH_MQTT_TLS_CERT' : 'LH_MQTT_TLS_KEY'}: must be set together with ${mqttTlsCert === undefined ? 'LH_MQTT_TLS_KEY' : 'LH_MQTT_TLS_CERT'}`);
+  }
+  if (mqttTlsCert !== undefined && mqttUrl !== undefined) {
+    throw new ConfigError('LH_MQTT_TLS_CERT: applies to the embedded broker only; with LH_MQTT_URL use an mqtts:// URL instead');
+  }
+  return { mqttTlsCert, mqttTlsKey };
+}
+
+/** A comma-separated list of host names, IP addresses or CIDR ranges. */
+function hostList(env: Env, key: keyof Config): string[] {
+  const entries = raw(env, key).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const entry of entries) {
+    const [host, bits, extra] = entry.split('/');
+    const max = isIP(host ?? '') === 6 ? 128 : 32;
+    const cidrOk = bits === undefined || (isIP(host ?? '') !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (extra !== undefined || !cidrOk || (isIP(host ?? '') === 0 && !/^[a-z0-9.-]+$/i.test(host ?? ''))) {
+      throw new ConfigError(`${SETTINGS[key].env}: '${entry}' is neither a host name, an IP address nor a CIDR range`);
+    }
+  }
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const origin = raw(env, 'origin');
   if (!/^[\x21-\x7e]+$/.test(origin) || origin.includes('+')) {
@@ -91,8 +184,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`LH_DATABASE_URL: expected a postgres:// URL`);
   }
+  const role = raw(env, 'role');
+  if (!isRole(role)) throw new ConfigError(`LH_ROLE=${role}: expected one of ${ROLES.join(', ')}`);
   const mqttUrl = optional(raw(env, 'mqttUrl'));
   if (mqttUrl !== undefined && !/^mqtts?:\/\//.test(mqttUrl)) throw new ConfigError(`LH_MQTT_URL: expected mqtt:// or mqtts://`);
+  if (positive(env, 'webhookRetryBaseMs') > positive(env, 'webhookRetryMaxMs')) {
+    throw new ConfigError(`LH_WEBHOOK_RETRY_BASE_MS: must not exceed LH_WEBHOOK_RETRY_MAX_MS (${raw(env, 'webhookRetryMaxMs')})`);
+  }
   return Object.freeze({
     httpHost: raw(env, 'httpHost'),
     httpPort: port(env, 'httpPort'),
@@ -101,12 +199,33 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mqttUrl,
     dataDir: path.resolve(raw(env, 'dataDir')),
     databaseUrl,
+    role,
+    webhookLeaseMs: positive(env, 'webhookLeaseMs'),
     origin,
     publicUrl: optional(raw(env, 'publicUrl')),
     demo: bool(env, 'demo'),
     logLevel,
     batchMs: positive(env, 'batchMs'),
     batchMax: positive(env, 'batchMax'),
+    ...mqttTls(env, mqttUrl),
+    deviceRate: positive(env, 'deviceRate'),
+    deviceBurst: positive(env, 'deviceBurst'),
+    telemetryQueue: positive(env, 'telemetryQueue'),
+    telemetryMaxFutureMs: positive(env, 'telemetryMaxFutureMs'),
+    telemetryMaxAgeMs: positive(env, 'telemetryMaxAgeMs'),
+    streamHeartbeatMs: positive(env, 'streamHeartbeatMs'),
+    streamMaxClients: positive(env, 'streamMaxClients'),
+    streamMaxMessageBytes: positive(env, 'streamMaxMessageBytes'),
+    streamMaxBufferedBytes: positive(env, 'streamMaxBufferedBytes'),
+    streamMaxQueued: positive(env, 'streamMaxQueued'),
+    streamMaxStallMs: positive(env, 'streamMaxStallMs'),
+    webhookTimeoutMs: positive(env, 'webhookTimeoutMs'),
+    webhookMaxAttempts: positive(env, 'webhookMaxAttempts'),
+    webhookRetryBaseMs: positive(env, 'webhookRetryBaseMs'),
+    webhookRetryMaxMs: positive(env, 'webhookRetryMaxMs'),
+    webhookMaxPerParty: positive(env, 'webhookMaxPerParty'),
+    webhookAllowHttp: bool(env, 'webhookAllowHttp'),
+    webhookAllowHosts: hostList(env, 'webhookAllowHosts'),
     ...overrides,
   });
 }

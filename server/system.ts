@@ -3,10 +3,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Router } from 'express';
 import { pino, type Logger } from 'pino';
 import type { Clock } from '../ledger/clock.js';
 import { checkPublicKey } from '../ledger/crypto/ed25519.js';
 import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
+import { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
 import { LogReader } from '../ledger/log/log-reader.js';
 import { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
@@ -16,6 +18,9 @@ import type { LedgerStore } from '../ledger/store/ledger-store.js';
 import { openPgPool } from '../ledger/store/pg/pg-pool.js';
 import { PgLedgerStore } from '../ledger/store/pg/pg-ledger-store.js';
 import { PgTokenStore } from './auth/pg-token-store.js';
+import { PgTelemetryStore } from '../iot-gateway/store/pg-telemetry-store.js';
+import { SqliteTelemetryStore } from '../iot-gateway/store/sqlite-telemetry-store.js';
+import type { TelemetryStore } from '../iot-gateway/store/telemetry-store.js';
 import type { TokenStore } from './auth/token-store.js';
 import { openCheckpoint } from '../ledger/checkpoint/signed-checkpoint.js';
 import { parseVerifierKey } from '../ledger/checkpoint/note.js';
@@ -31,7 +36,9 @@ import { createGateway, type Gateway } from '../iot-gateway/index.js';
 import { attachStream } from './stream/attach-stream.js';
 import { LocalTelemetryFeed } from './stream/telemetry-feed.js';
 import { createWebhooks } from './webhooks/webhooks.js';
-import { SqliteWebhookStore } from './webhooks/sqlite-webhook-store.js';
+import { webhookOptions } from './webhooks/webhook-settings.js';
+import { streamOptions } from './stream/stream-settings.js';
+import { openFanOut } from './follow/fan-out.js';
 import { bridgeTelemetry } from './telemetry-bridge.js';
 import { SqliteRefusalLog } from './refusals/refusal-log.js';
 import { createMetrics } from './http/metrics.js';
@@ -41,6 +48,13 @@ import { loadNodeKeys, type NodeKeys } from './node-keys.js';
 import { seedDemo, type DemoSummary } from './demo/seed-demo.js';
 import { startDemoTelemetry } from './demo/demo-telemetry.js';
 
+/** What one process runs, by LH_ROLE: no gateway on an api instance, no HTTP on a gateway instance. */
+export interface Node extends Omit<System, 'gateway' | 'httpUrl'> {
+  readonly gateway: Gateway | undefined;
+  readonly httpUrl: string | undefined;
+}
+
+/** A whole node (LH_ROLE=all). */
 export interface System {
   readonly config: Config;
   readonly keys: NodeKeys;
@@ -80,14 +94,17 @@ export function contractServices() {
 
 /**
  * The ledger's storage: SQLite in the data directory by default, PostgreSQL when LH_DATABASE_URL is set (then the
- * ledger and API tokens live in PostgreSQL; telemetry and webhook state stay in the local SQLite file).
+ * ledger, API tokens and telemetry live in PostgreSQL, shared by every node; webhook state stays in the local
+ * SQLite file, which also keeps this node's gateway instance id, the name of its MQTT session).
  */
-export async function openStores(config: Config): Promise<{ db: SqliteDatabase; store: LedgerStore; tokens: TokenStore }> {
+export async function openStores(config: Config): Promise<{ db: SqliteDatabase; store: LedgerStore; tokens: TokenStore; telemetry?: TelemetryStore }> {
   const db = openSqlite(path.join(config.dataDir, 'ledgerhouse.db'));
   if (config.databaseUrl === undefined) return { db, store: new SqliteLedgerStore(db), tokens: new SqliteTokenStore(db) };
   const pool = openPgPool({ connectionString: config.databaseUrl, applicationName: 'ledgerhouse' });
   try {
-    return { db, store: await PgLedgerStore.open(pool, { ownsPool: true }), tokens: await PgTokenStore.open(pool) };
+    const store = await PgLedgerStore.open(pool, { ownsPool: true });
+    const instance = await new SqliteTelemetryStore(db).instanceId();
+    return { db, store, tokens: await PgTokenStore.open(pool), telemetry: await PgTelemetryStore.open(pool, { instance }) };
   } catch (e) {
     await pool.end();
     db.close();
@@ -106,13 +123,15 @@ async function checkLogKey(store: LedgerStore, signer: LogSigner): Promise<void>
   }
 }
 
-export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
-  const { db, store, tokens } = await openStores(config);
+/** `verifyInWorkers`: check submitted signatures in worker threads (a long-running node); the caller closes `verifyPool`. */
+export async function openLedger(config: Config, clock: Clock, keys: NodeKeys, opts: { verifyInWorkers?: boolean } = {}) {
+  const { db, store, tokens, telemetry } = await openStores(config);
   const verifier = new FastVerifier();
   const signer = new LogSigner(config.origin, keys.log.seed, signFast);
   await checkLogKey(store, signer);
+  const verifyPool = opts.verifyInWorkers === true ? new VerifyPool() : undefined;
   const pipeline = await CommitPipeline.open({
-    store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), services: contractServices(),
+    store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), pool: verifyPool, services: contractServices(),
   });
   if (pipeline.size === 0) {
     // Several instances starting on one empty PostgreSQL log race to write genesis: one wins, the others' genesis
@@ -121,7 +140,7 @@ export async function openLedger(config: Config, clock: Clock, keys: NodeKeys) {
       if (!(e instanceof ContractRejection)) throw e;
     });
   }
-  return { db, store, tokens, pipeline, signer };
+  return { db, store, tokens, telemetry, pipeline, signer, verifyPool };
 }
 
 async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: NodeKeys, clock: Clock): Promise<void> {
@@ -143,37 +162,102 @@ async function submitGenesis(pipeline: CommitPipeline, origin: string, keys: Nod
   await pipeline.submit({ tx: reg, sigs: [signTx(reg, OPERATOR_ID, keys.operator.seed)] });
 }
 
-export async function startSystem(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel })): Promise<System> {
+/** What a caller embedding the system may add (benchmarks: a bare route on the same server). */
+export interface SystemExtras {
+  /** Routers mounted after the API routes. */
+  readonly routers?: readonly Router[];
+}
+
+/** A whole node: the API and the gateway in one process (LH_ROLE=all; use startNode for the other roles). */
+export async function startSystem(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel }), extras: SystemExtras = {}): Promise<System> {
+  const node = await startNode(config, clock, logger, extras);
+  if (node.gateway === undefined || node.httpUrl === undefined) {
+    await node.close();
+    throw new TypeError(`startSystem runs a whole node; LH_ROLE=${config.role} needs startNode`);
+  }
+  return { ...node, gateway: node.gateway, httpUrl: node.httpUrl };
+}
+
+/** Start what LH_ROLE asks for: the API (HTTP, WebSocket, webhooks), the gateway (MQTT intake, anchoring), or both. */
+export async function startNode(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel }), extras: SystemExtras = {}): Promise<Node> {
   const keys = loadNodeKeys(config.dataDir, config.origin);
-  const { db, store, tokens, pipeline, signer } = await openLedger(config, clock, keys);
+  const { db, store, tokens, telemetry, pipeline, signer, verifyPool } = await openLedger(config, clock, keys, { verifyInWorkers: true });
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
   const closeLedger = async (): Promise<void> => {
     await pipeline.close();
+    await verifyPool?.close();
+    await telemetry?.close(); // before the ledger store ends the pool they share
     await store.close();
     if (db.open) db.close();
   };
-  const gateway = await createGateway({
-    db, pipeline, store, gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock, logger: logger.child({ component: 'gateway' }),
+  const gateway = config.role === 'api' ? undefined : await createGateway({
+    db, ...(telemetry === undefined ? {} : { telemetry }), pipeline, store, gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock,
+    logger: logger.child({ component: 'gateway' }),
     options: {
       mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
       ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl }),
+      ...(config.mqttTlsCert === undefined || config.mqttTlsKey === undefined ? {} : { tls: { certFile: config.mqttTlsCert, keyFile: config.mqttTlsKey } }),
+      rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue,
+      skew: { maxFutureMs: config.telemetryMaxFutureMs, maxAgeMs: config.telemetryMaxAgeMs },
     },
   }).catch(async (e: unknown) => {
     await closeLedger(); // e.g. the MQTT port is taken: release the database before reporting it
     throw e;
   });
+  const api = config.role === 'gateway' ? undefined : await startApi({
+    config, clock, logger, keys, db, store, tokens, pipeline, verifierKey: signer.verifierKey, gateway, telemetry: gateway?.telemetry ?? telemetry, extras,
+  }).catch(async (e: unknown) => {
+    await gateway?.close({ anchor: false });
+    await closeLedger();
+    throw e;
+  });
+  const demoFeed = config.demo && gateway !== undefined ? await startDemoTelemetry(gateway, config.mqttHost, config.dataDir) : undefined;
+  logger.info({ role: config.role, httpUrl: api?.httpUrl, mqttPort: gateway?.mqttPort, size: pipeline.size }, 'ledgerhouse started');
+  return {
+    config, keys, store, pipeline, tokens, db, httpUrl: api?.httpUrl, logger, demo, gateway, mqttPort: gateway?.mqttPort ?? 0,
+    /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
+    async close() {
+      await demoFeed?.stop();
+      await api?.close();
+      await gateway?.close();
+      await closeLedger();
+    },
+  };
+}
+
+interface ApiDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly keys: NodeKeys;
+  readonly db: SqliteDatabase;
+  readonly store: LedgerStore;
+  readonly tokens: TokenStore;
+  readonly pipeline: CommitPipeline;
+  readonly verifierKey: string;
+  /** The gateway in this process, if any: its metrics and live readings. */
+  readonly gateway: Gateway | undefined;
+  /** Served by the telemetry routes: the gateway's, or the shared one on an api instance. */
+  readonly telemetry: TelemetryStore | undefined;
+  readonly extras: SystemExtras;
+}
+
+/** HTTP, WebSocket stream and webhooks, listening; fan-out follows the shared log when it is in PostgreSQL. */
+async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Promise<void> }> {
+  const { config, clock, logger, keys, db, store, tokens, pipeline, gateway, telemetry, extras } = deps;
   const web = await buildWeb();
   const reader = new LogReader(store);
   const access = new AccessControl(store);
   const metrics = createMetrics();
-  gateway.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored', code: '' }));
-  gateway.on('rejected', (r) => metrics.readingsIngested.inc({ outcome: 'rejected', code: r.code }));
+  gateway?.on('reading', () => metrics.readingsIngested.inc({ outcome: 'stored', code: '' }));
+  gateway?.on('rejected', (r) => metrics.readingsIngested.inc({ outcome: 'rejected', code: r.code }));
   // The stream attaches to the HTTP server created below; the scrape hook reads it through this holder.
   const live: { stream?: ReturnType<typeof attachStream> } = {};
   const beforeScrape = async (): Promise<void> => {
     metrics.wsClients.set(live.stream?.clients() ?? 0);
+    if (gateway === undefined) return;
     const gs = gateway.stats();
     const counters: Record<string, number> = {
       received: gs.received, stored: gs.stored, duplicates: gs.duplicates, gaps: gs.gaps, oversize_packets: gs.oversizePackets,
@@ -189,21 +273,25 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
     metrics.anchorLagSeconds.set(pending <= 0 || anchor?.anchoredAt === undefined ? 0 : Math.max(0, (clock.now() - Date.parse(anchor.anchoredAt)) / 1000));
   };
   const feed = new LocalTelemetryFeed();
-  const unbridge = bridgeTelemetry(gateway, store, feed);
+  const unbridge = gateway === undefined ? () => {} : bridgeTelemetry(gateway, store, feed);
+  const fanOut = await openFanOut(store, pipeline, db, { webhookLeaseMs: config.webhookLeaseMs, logger: logger.child({ component: 'follower' }) });
   const webhooks = createWebhooks({
-    store: new SqliteWebhookStore(db), ledger: store, commits: pipeline, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
+    store: fanOut.webhookStore, ledger: store, commits: fanOut.commits, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
+    ...(fanOut.leases === undefined ? {} : { leases: fanOut.leases }),
+    ...webhookOptions(config),
   });
   const app = createApp({
-    store, reader, pipeline, tokens, clock, verifierKey: signer.verifierKey, origin: config.origin, logger,
+    store, reader, pipeline, tokens, clock, verifierKey: deps.verifierKey, origin: config.origin, logger,
     metrics,
     beforeScrape,
     refusals: new SqliteRefusalLog(db),
-    extraRoutes: telemetryRoutes({ store, telemetry: gateway.telemetry, access, clock }),
-    routers: [webhooks.router, webRouter(web.outDir)],
+    ...(telemetry === undefined ? {} : { extraRoutes: telemetryRoutes({ store, telemetry, access, clock }) }),
+    routers: [webhooks.router, ...(extras.routers ?? []), webRouter(web.outDir)],
+    documentedRoutes: webhooks.routes,
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
-  const stream = attachStream(server, { store, tokens, commits: pipeline, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }) });
+  const stream = attachStream(server, { store, tokens, commits: fanOut.commits, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }), options: streamOptions(config) });
   live.stream = stream;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -213,20 +301,14 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   } catch (e) {
     await stream.close();
     unbridge();
-    await gateway.close({ anchor: false });
-    await closeLedger();
+    await fanOut.close();
     throw e;
   }
   await webhooks.start();
-  const demoFeed = config.demo ? await startDemoTelemetry(gateway, config.mqttHost, config.dataDir) : undefined;
   const port = (server.address() as AddressInfo).port;
-  const httpUrl = config.publicUrl ?? `http://${config.httpHost}:${port}`;
-  logger.info({ httpUrl, mqttPort: gateway.mqttPort, size: pipeline.size }, 'ledgerhouse started');
   return {
-    config, keys, store, pipeline, tokens, db, httpUrl, logger, demo, gateway, mqttPort: gateway.mqttPort,
-    /** Graceful: stop taking requests and readings, anchor what was stored, finish queued commits, close the store. */
+    httpUrl: config.publicUrl ?? `http://${config.httpHost}:${port}`,
     async close() {
-      await demoFeed?.stop();
       await stream.close();
       await webhooks.close();
       await new Promise<void>((resolve) => {
@@ -235,8 +317,7 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       unbridge();
-      await gateway.close();
-      await closeLedger();
+      await fanOut.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 // Sealing readings into a batch: pure. The batch's RFC 6962 root covers leaves RFC 8785(record) of its readings
-// in id order; the gateway signs a telemetry.anchor transaction over it whose nonce is the batch id, so anchoring
+// in id order (as records, or as the leaf hashes the store computed once when it stored them); the gateway signs a telemetry.anchor transaction over it whose nonce is the batch id, so anchoring
 // the same batch twice (a retry, a restart) is one ledger entry (the pipeline treats a verbatim resubmission as a
 // duplicate of the original index).
 import { MAX_BATCH_READINGS } from '../../contracts/tx/telemetry-anchor.js';
@@ -9,7 +9,7 @@ import { canonicalBytes } from '../../ledger/encoding/canonical.js';
 import { appendLeaves, edgeRoot, emptyEdge } from '../../ledger/merkle/compact-range.js';
 import { hashLeaf } from '../../ledger/merkle/hash.js';
 import { signTx } from '../../ledger/tx/sign-tx.js';
-import type { BatchRecord, ReadingRecord, StoredReading } from '../store/telemetry-store.js';
+import type { BatchRecord, ReadingLeaf, ReadingRecord, StoredReading } from '../store/telemetry-store.js';
 
 /** Most distinct devices one anchor may list (contracts/tx/telemetry-anchor.ts). */
 export const MAX_ANCHOR_DEVICES = 4096;
@@ -19,21 +19,42 @@ export function readingLeaf(record: ReadingRecord): Uint8Array {
   return canonicalBytes(record); // RFC 8785
 }
 
+/** RFC 6962 §2.1 leaf hash of a reading: SHA-256(0x00 ‖ RFC 8785(record)). */
+export function readingLeafHash(record: ReadingRecord): Uint8Array {
+  return hashLeaf(readingLeaf(record));
+}
+
+/** RFC 6962 §2.1 Merkle tree hash over leaf hashes, in the given order. */
+function rootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
+  if (leafHashes.length === 0) throw new RangeError('records: a batch holds at least one reading');
+  return edgeRoot(appendLeaves(emptyEdge(), leafHashes).edge);
+}
+
 /** RFC 6962 §2.1 Merkle tree hash over the readings' leaves, in the given order. */
 export function batchRoot(records: readonly ReadingRecord[]): Uint8Array {
-  if (records.length === 0) throw new RangeError('records: a batch holds at least one reading');
-  return edgeRoot(appendLeaves(emptyEdge(), records.map((r) => hashLeaf(readingLeaf(r)))).edge);
+  return rootOfLeafHashes(records.map(readingLeafHash));
 }
+
+/** What a batch is sealed from: stored readings (hashed here), or leaves as the store keeps them. */
+export type SealItem = StoredReading | ReadingLeaf;
+
+/** The leaf form of a sealable item (hashes a stored reading's record; a leaf is returned as is). */
+export function asLeaf(item: SealItem): ReadingLeaf {
+  if ('leafHash' in item) return item;
+  return { id: item.id, device: item.record.device, ts: item.record.ts, leafHash: readingLeafHash(item.record) };
+}
+
+const deviceOf = (item: SealItem): string => ('leafHash' in item ? item.device : item.record.device);
 
 /**
  * How many of `readings` (oldest unbatched first) go into the next batch: at most `max`, and stop before the
  * reading that would bring in a device beyond MAX_ANCHOR_DEVICES.
  */
-export function batchCut(readings: readonly StoredReading[], max: number): number {
+export function batchCut(readings: readonly SealItem[], max: number): number {
   const devices = new Set<string>();
   const limit = Math.min(max, readings.length, MAX_BATCH_READINGS);
   for (let i = 0; i < limit; i++) {
-    const d = readings[i]!.record.device;
+    const d = deviceOf(readings[i]!);
     if (!devices.has(d) && devices.size >= MAX_ANCHOR_DEVICES) return i;
     devices.add(d);
   }
@@ -43,8 +64,8 @@ export function batchCut(readings: readonly StoredReading[], max: number): numbe
 export interface SealInput {
   readonly instance: string;
   readonly gateway: { readonly id: string; readonly seed: Uint8Array };
-  /** Contiguous readings, oldest first (see batchCut). */
-  readonly readings: readonly StoredReading[];
+  /** Contiguous readings (or their leaves), oldest first (see batchCut). */
+  readonly readings: readonly SealItem[];
   /** Gateway time, RFC 3339 UTC. */
   readonly now: string;
 }
@@ -55,22 +76,22 @@ export function batchId(instance: string, firstReadingId: number): string {
 
 /** The sealed batch: root, bounds and the signed anchor transaction, ready to store and submit. */
 export function sealBatch(input: SealInput): BatchRecord {
-  const { readings, gateway } = input;
+  const { gateway } = input;
+  const readings = input.readings.map(asLeaf);
   const first = readings[0];
   const last = readings[readings.length - 1];
   if (first === undefined || last === undefined) throw new RangeError('readings: a batch holds at least one reading');
   if (last.id - first.id + 1 !== readings.length) throw new RangeError('readings: ids must be contiguous');
-  const records = readings.map((r) => r.record);
-  const times = records.map((r) => r.ts).sort();
-  const devices = [...new Set(records.map((r) => r.device))].sort();
+  const times = readings.map((r) => r.ts).sort();
+  const devices = [...new Set(readings.map((r) => r.device))].sort();
   const id = batchId(input.instance, first.id);
-  const root = toHex(batchRoot(records));
+  const root = toHex(rootOfLeafHashes(readings.map((r) => r.leafHash)));
   const tx: Tx = {
     v: 1, type: 'telemetry.anchor', nonce: id, ts: input.now,
-    body: { gateway: gateway.id, batchRoot: root, readings: records.length, firstReadingAt: times[0]!, lastReadingAt: times[times.length - 1]!, devices },
+    body: { gateway: gateway.id, batchRoot: root, readings: readings.length, firstReadingAt: times[0]!, lastReadingAt: times[times.length - 1]!, devices },
   };
   return {
-    id, firstId: first.id, lastId: last.id, count: records.length, root, firstReadingAt: times[0]!,
+    id, firstId: first.id, lastId: last.id, count: readings.length, root, firstReadingAt: times[0]!,
     lastReadingAt: times[times.length - 1]!, devices, anchorTx: { tx, sigs: [signTx(tx, gateway.id, gateway.seed)] }, createdAt: input.now,
   };
 }

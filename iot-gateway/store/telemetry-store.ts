@@ -20,6 +20,18 @@ export interface StoredReading {
   readonly batchId?: string;
 }
 
+/**
+ * What sealing a batch needs of an unbatched reading, without the record itself: its id, device and device time,
+ * and its Merkle leaf hash, RFC 6962 SHA-256(0x00 ‖ RFC 8785(record)), computed once when it was stored.
+ */
+export interface ReadingLeaf {
+  readonly id: number;
+  readonly device: string;
+  readonly ts: string;
+  /** 32 bytes. */
+  readonly leafHash: Uint8Array;
+}
+
 export type AppendResult =
   | { readonly status: 'stored'; readonly id: number; readonly gap?: { readonly from: number; readonly to: number } }
   | { readonly status: 'duplicate'; readonly id: number };
@@ -87,6 +99,11 @@ export interface TelemetryStore {
 
   /** The oldest readings not yet in a batch, in id order. */
   unbatched(limit: number): Promise<StoredReading[]>;
+  /**
+   * Optional fast path of `unbatched`: the same readings as leaves (no record to load, parse or re-serialise).
+   * The anchorer uses it when an adapter offers it and falls back to `unbatched` otherwise.
+   */
+  unbatchedLeaves?(limit: number): Promise<ReadingLeaf[]>;
   /** Seals readings firstId..lastId (exactly `count` unbatched ones) into the batch; throws if that is not so. */
   createBatch(batch: BatchRecord): Promise<void>;
   markAnchored(batchId: string, anchor: { index: number; txHash: string }): Promise<void>;

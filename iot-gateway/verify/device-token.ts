@@ -9,6 +9,7 @@ import { canonicalBytes } from '../../ledger/encoding/canonical.js';
 import { parseStrictJson } from '../../ledger/encoding/strict-json.js';
 import { CHOSEN_ID_PATTERN } from '../../contracts/ids.js';
 import { timeValue } from '../../contracts/time.js';
+import type { SignFn } from '../formats/telemetry-signing.js';
 import type { DeviceInfo } from './device-info.js';
 import type { VerifyFn } from './verify-message.js';
 
@@ -29,10 +30,10 @@ function tokenBytes(device: string, ts: string): Uint8Array {
   return domainMessage('deviceToken', canonicalBytes({ device, ts })); // RFC 8785
 }
 
-/** A token for `device` made at `nowMs`, as the MQTT password string. */
-export function makeDeviceToken(device: string, nowMs: number, seed: Uint8Array): string {
+/** A token for `device` made at `nowMs`, as the MQTT password string (`signFn`: the portable signer by default). */
+export function makeDeviceToken(device: string, nowMs: number, seed: Uint8Array, signFn: SignFn = sign): string {
   const ts = new Date(nowMs).toISOString();
-  return JSON.stringify({ device, ts, sig: toBase64(sign(seed, tokenBytes(device, ts))) });
+  return JSON.stringify({ device, ts, sig: toBase64(signFn(seed, tokenBytes(device, ts))) });
 }
 
 interface Token {

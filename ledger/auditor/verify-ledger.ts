@@ -11,9 +11,12 @@ import { openCheckpoint } from '../checkpoint/signed-checkpoint.js';
 import { parseVerifierKey } from '../checkpoint/note.js';
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from '../merkle/compact-range.js';
 import { hashLeaf } from '../merkle/hash.js';
-import { admit, type ContractServices, type VerifyFn } from '../pipeline/admit.js';
+import { OrderedChecks } from '../crypto/ordered-checks.js';
+import type { VerifyPool } from '../crypto/verify-pool.js';
+import { fromBase64 } from '../encoding/bytes.js';
+import { applyContract, signatureInvalid, signerKeys, verifySignatures, type ContractServices, type VerifyFn } from '../pipeline/admit.js';
 import { MemoryState } from '../state/memory-state.js';
-import { txHash } from '../tx/tx-hash.js';
+import { txForms } from '../tx/tx-forms.js';
 import type { Kind } from '../../contracts/types.js';
 import type { CheckpointRecord, NodeRecord } from '../store/ledger-store.js';
 import type { LedgerSource } from './ledger-source.js';
@@ -22,6 +25,11 @@ export interface AuditOptions {
   /** The log's verifier key in signed-note form (`origin+hash+key`). */
   readonly logKey: string;
   readonly verify: VerifyFn;
+  /**
+   * Verify each page's signatures in these worker threads while the next page is replayed (`verify` stays the
+   * fallback). The first bad signature is still the one reported, with its entry index. The caller closes the pool.
+   */
+  readonly pool?: VerifyPool;
   readonly services?: ContractServices;
   readonly pageSize?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -54,6 +62,20 @@ const fail = (what: string, index?: number): never => {
   throw new Finding(index === undefined ? { what } : { index, what });
 };
 
+/** A signature whose check was handed to the pool. */
+interface SigAt {
+  readonly index: number;
+  readonly type: string;
+  readonly signer: string;
+}
+
+const sigFinding = (bad: SigAt): AuditFinding =>
+  ({ index: bad.index, what: `entry ${bad.index} (${bad.type}): SIGNATURE_INVALID: ${signatureInvalid(bad.signer).message}` });
+
+const failSig = (bad: SigAt | undefined): void => {
+  if (bad !== undefined) throw new Finding(sigFinding(bad));
+};
+
 export async function auditLedger(source: LedgerSource, opts: AuditOptions): Promise<AuditReport> {
   const logKey = parseVerifierKey(opts.logKey);
   const state = new MemoryState();
@@ -64,6 +86,7 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
   let verifiedSize = 0;
   const latest = await source.latest();
   const size = latest?.size ?? 0;
+  const checks = opts.pool === undefined ? undefined : new OrderedChecks<SigAt>(opts.pool, opts.verify);
   try {
     const checkCheckpoint = (cp: CheckpointRecord, at: RightEdge): void => {
       let body;
@@ -94,7 +117,7 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
         if (row!.leafHash !== undefined && !equalBytes(row!.leafHash, leafHash)) {
           fail(`entry ${i}: stored leaf hash ${toHex(row!.leafHash)} is not the hash of the stored entry bytes (${toHex(leafHash)}) — the entry or its hash was edited`, i);
         }
-        lastTime = replayEntry(state, row!.leaf, i, lastTime, opts);
+        lastTime = replayEntry(state, row!.leaf, i, lastTime, opts, checks);
         const appended = appendLeaves(edge, [leafHash]);
         edge = appended.edge;
         fresh.push(...appended.nodes.filter((n) => n.id.level > 0));
@@ -106,19 +129,26 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
         }
       }
       await compareNodes(source, fresh);
+      failSig(await checks?.endPage()); // this page goes to the pool; waits for the one before
       opts.onProgress?.(end, size);
     }
+    failSig(await checks?.settle());
     if (latest !== undefined) checkCheckpoint(latest, edge);
     if (source.projections !== undefined) objects = await compareProjections(source, state);
   } catch (e) {
     if (!(e instanceof Finding)) throw e;
-    return { ok: false, size, checkpointsVerified: checkpoints, objectsCompared: objects, rootHash: toHex(edgeRoot(edge)), finding: e.finding };
+    // Entries replayed before this finding whose signatures are still in the pool: a bad one among them came first.
+    const earlier = await checks?.settle();
+    const finding = earlier === undefined ? e.finding : sigFinding(earlier);
+    return { ok: false, size, checkpointsVerified: checkpoints, objectsCompared: objects, rootHash: toHex(edgeRoot(edge)), finding };
   }
   return { ok: true, size, checkpointsVerified: checkpoints, objectsCompared: objects, rootHash: toHex(edgeRoot(edge)) };
 }
 
-/** Decode, check and apply one entry; returns its time. */
-function replayEntry(state: MemoryState, leaf: Uint8Array, index: number, lastTime: string, opts: AuditOptions): string {
+/** Decode, check and apply one entry; returns its time. With `checks`, its signatures are queued there instead of verified. */
+function replayEntry(
+  state: MemoryState, leaf: Uint8Array, index: number, lastTime: string, opts: AuditOptions, checks: OrderedChecks<SigAt> | undefined,
+): string {
   let entry;
   try {
     entry = decodeEntry(leaf);
@@ -130,9 +160,21 @@ function replayEntry(state: MemoryState, leaf: Uint8Array, index: number, lastTi
   if (entry!.time < lastTime) fail(`entry ${index}: time ${entry!.time} is before the previous entry's ${lastTime}`, index);
   let outcome;
   try {
-    outcome = admit({
-      view: state, signed: entry!, index, time: entry!.time, txHash: txHash(entry!.tx), verify: opts.verify, services: opts.services,
-    });
+    const forms = txForms(entry!.tx);
+    const input = { view: state, signed: entry!, index, time: entry!.time, txHash: forms.hash, verify: opts.verify, services: opts.services };
+    const keys = signerKeys(input); // the keys as of this index
+    let signers: Set<string>;
+    if (checks === undefined) {
+      signers = verifySignatures(input, keys, forms.signingBytes);
+    } else {
+      signers = new Set();
+      entry!.sigs.forEach((sig, k) => {
+        const job = { sig: fromBase64(sig.sig, 'sig'), msg: forms.signingBytes, publicKey: fromBase64(keys[k]!, 'publicKey') };
+        checks.add({ job, tag: { index, type: entry!.tx.type, signer: sig.signer } });
+        signers.add(sig.signer);
+      });
+    }
+    outcome = applyContract(input, signers);
   } catch (e) {
     if (e instanceof LedgerError) fail(`entry ${index} (${entry!.tx.type}): ${e.code}: ${e.message}`, index);
     throw e;

@@ -8,12 +8,20 @@ import { utf8 } from './bytes.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function fail(path: string, what: string): never {
-  throw new TypeError(`canonicalJson: ${what} at ${path} cannot be represented in RFC 8785 JSON`);
+/** Where the walk is: array indices and object keys from the root. Formatted only when something fails. */
+type Path = (string | number)[];
+
+function formatPath(path: Path): string {
+  let out = '$';
+  for (const step of path) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else out += /^[A-Za-z_$][\w$]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
+  }
+  return out;
 }
 
-function childPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+function fail(path: Path, what: string): never {
+  throw new TypeError(`canonicalJson: ${what} at ${formatPath(path)} cannot be represented in RFC 8785 JSON`);
 }
 
 function hasToJSON(v: object): v is { toJSON(): unknown } {
@@ -21,8 +29,9 @@ function hasToJSON(v: object): v is { toJSON(): unknown } {
 }
 
 // Walks the value exactly as JCS will serialise it (toJSON first, own enumerable string keys) and throws on the
-// first value with no RFC 8785 form.
-function assertRepresentable(value: unknown, path: string, ancestors: Set<object>): void {
+// first value with no RFC 8785 form. The path is a stack of steps (this walk runs on every signed value, several
+// times per entry in a replay, so no path string is built unless it fails).
+function assertRepresentable(value: unknown, path: Path, ancestors: Set<object>): void {
   switch (typeof value) {
     case 'string':
       // RFC 8785 §3.2.2.2: strings are UTF-16 code-unit sequences that must be valid Unicode.
@@ -47,11 +56,17 @@ function assertRepresentable(value: unknown, path: string, ancestors: Set<object
   if (hasToJSON(obj)) {
     assertRepresentable(obj.toJSON(), path, ancestors);
   } else if (Array.isArray(obj)) {
-    for (let i = 0; i < obj.length; i++) assertRepresentable(obj[i], `${path}[${i}]`, ancestors);
+    for (let i = 0; i < obj.length; i++) {
+      path.push(i);
+      assertRepresentable(obj[i], path, ancestors);
+      path.pop();
+    }
   } else {
     for (const key of Object.keys(obj)) {
-      if (LONE_SURROGATE.test(key)) fail(childPath(path, key), 'a key with a lone UTF-16 surrogate');
-      assertRepresentable((obj as Record<string, unknown>)[key], childPath(path, key), ancestors);
+      path.push(key);
+      if (LONE_SURROGATE.test(key)) fail(path, 'a key with a lone UTF-16 surrogate');
+      assertRepresentable((obj as Record<string, unknown>)[key], path, ancestors);
+      path.pop();
     }
   }
   ancestors.delete(obj);
@@ -59,9 +74,9 @@ function assertRepresentable(value: unknown, path: string, ancestors: Set<object
 
 /** RFC 8785 canonical JSON text of `value`. Throws TypeError naming the path of an unrepresentable value. */
 export function canonicalJson(value: unknown): string {
-  assertRepresentable(value, '$', new Set());
+  assertRepresentable(value, [], new Set());
   const text = canonicalize(value);
-  if (text === undefined) fail('$', 'a value'); // unreachable after the walk; keeps the type a string
+  if (text === undefined) fail([], 'a value'); // unreachable after the walk; keeps the type a string
   return text;
 }
 

@@ -1,5 +1,6 @@
-// RFC 6962 §2.1 / RFC 9162 §2.1.1 hashing with SHA-256 and leaf/node domain separation.
-import { sha256 } from '@noble/hashes/sha2.js';
+// RFC 6962 §2.1 / RFC 9162 §2.1.1 hashing with SHA-256 and leaf/node domain separation. SHA-256 comes from
+// sha256.ts: OpenSSL on Node, @noble/hashes in the browser (same bytes).
+import { sha256 } from './sha256.js';
 
 /** Prefix of a leaf hash input. RFC 6962 §2.1 */
 export const LEAF_PREFIX = 0x00;

@@ -33,18 +33,38 @@ export function signerKeys(input: Pick<AdmitInput, 'view' | 'signed' | 'index'>)
   return input.signed.sigs.map((sig) => signerKey(input.view, input.signed, sig.signer, input.index));
 }
 
-/** Verify every signature against its key; returns the verified signer ids or throws naming the first failure. */
-export function verifySignatures(input: Pick<AdmitInput, 'signed' | 'verify'>, keys: readonly string[]): Set<string> {
+/**
+ * Verdicts computed ahead of admission (e.g. in a worker pool) against the keys known then: `keys[i]` is the key
+ * signature i was checked against, `ok[i]` the verdict. A verdict is used only when admission resolves the very same
+ * key for that signer; otherwise the signature is verified again, here.
+ */
+export interface Preverified {
+  readonly keys: readonly (string | undefined)[];
+  readonly ok: readonly (boolean | undefined)[];
+}
+
+/**
+ * Verify every signature against its key; returns the verified signer ids or throws naming the first failure.
+ * `message` is the transaction's signing bytes when the caller already has them.
+ */
+export function verifySignatures(
+  input: Pick<AdmitInput, 'signed' | 'verify'>, keys: readonly string[], message = txSigningBytes(input.signed.tx), pre?: Preverified,
+): Set<string> {
   const { signed, verify } = input;
-  const message = txSigningBytes(signed.tx);
   const signers = new Set<string>();
   signed.sigs.forEach((sig, i) => {
-    if (!verify(fromBase64(sig.sig, 'sig'), message, fromBase64(keys[i]!, 'publicKey'))) {
-      throw new LedgerError('SIGNATURE_INVALID', `signature by '${sig.signer}' does not verify against its current key`, '/sigs');
+    const known = pre !== undefined && pre.keys[i] === keys[i] ? pre.ok[i] : undefined; // same key ⇒ same verdict
+    if (!(known ?? verify(fromBase64(sig.sig, 'sig'), message, fromBase64(keys[i]!, 'publicKey')))) {
+      throw signatureInvalid(sig.signer);
     }
     signers.add(sig.signer);
   });
   return signers;
+}
+
+/** The refusal for a signature that does not verify. */
+export function signatureInvalid(signer: string): LedgerError {
+  return new LedgerError('SIGNATURE_INVALID', `signature by '${signer}' does not verify against its current key`, '/sigs');
 }
 
 /** Verified signer ids, or a LedgerError naming the first signature that fails. */

@@ -4,16 +4,19 @@
 // at once, or not at all. An index is handed out only after the commit (tessera's rule).
 import type { ContractEvent, SignedTx, StateObject } from '../../contracts/types.js';
 import type { Clock } from '../clock.js';
-import { decodeEntry, encodeEntry, type LedgerEntry } from '../entry/entry.js';
+import type { VerifyPool } from '../crypto/verify-pool.js';
+import { fromBase64 } from '../encoding/bytes.js';
+import { decodeEntry, type LedgerEntry } from '../entry/entry.js';
 import { ContractRejection, LedgerError } from '../errors.js';
 import { hashLeaf } from '../merkle/hash.js';
 import { appendLeaves, edgeIds, edgeRoot, type RightEdge } from '../merkle/compact-range.js';
-import { txHash as hashTx } from '../tx/tx-hash.js';
-import { applyContract, signerKeys, verifySignatures, type ContractServices, type VerifyFn } from './admit.js';
+import type { TxForms } from '../tx/tx-forms.js';
+import { applyContract, signerKeys, verifySignatures, type ContractServices, type Preverified, type VerifyFn } from './admit.js';
 import { BatchView, StateCache, withLoads } from './batch-view.js';
+import { entryBytes } from './entry-bytes.js';
 import { checkEnvelope } from './envelope.js';
 import { LogSigner } from './log-signer.js';
-import { SequenceConflict, type CheckpointRecord, type EntryRecord, type EventRecord, type LedgerStore, type NodeRecord, type StateRecord } from '../store/ledger-store.js';
+import { SequenceConflict, stateKey, type CheckpointRecord, type EntryRecord, type EventRecord, type LedgerStore, type NodeRecord, type StateRecord } from '../store/ledger-store.js';
 
 export interface Committed {
   readonly index: number;
@@ -35,6 +38,12 @@ export interface PipelineOptions {
   readonly clock: Clock;
   readonly signer: LogSigner;
   readonly verify: VerifyFn;
+  /**
+   * Worker threads that verify signatures at submit, against the signer's key known then, while the sequencer
+   * commits earlier batches. Admission uses a verdict only if it resolves the same key as of the entry's index;
+   * otherwise (and when the pool fails) it verifies with `verify`. The caller owns the pool and closes it.
+   */
+  readonly pool?: VerifyPool;
   readonly services?: ContractServices;
   /** Most transactions committed in one store transaction. */
   readonly maxBatch?: number;
@@ -44,7 +53,10 @@ export interface PipelineOptions {
 
 interface Pending {
   readonly signed: SignedTx;
+  readonly forms: TxForms;
   readonly txHash: string;
+  /** Verdicts from the pool, if it was asked; never rejects (undefined = verify at admission). */
+  readonly pre: Promise<Preverified | undefined> | undefined;
   readonly resolve: (c: Committed) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -68,11 +80,16 @@ interface Plan {
 
 type Listener = (batch: CommittedBatch) => void;
 
+interface PartyKey {
+  readonly status?: string;
+  readonly publicKey?: string;
+}
+
 /** Plans per batch before giving up when other sequencers keep appending. */
 const MAX_ATTEMPTS = 5;
 
 export class CommitPipeline {
-  readonly #opts: Required<Omit<PipelineOptions, 'services'>> & { services?: ContractServices };
+  readonly #opts: Required<Omit<PipelineOptions, 'services' | 'pool'>> & Pick<PipelineOptions, 'services' | 'pool'>;
   readonly #cache = new StateCache();
   readonly #queue: Pending[] = [];
   readonly #listeners = new Set<Listener>();
@@ -118,17 +135,18 @@ export class CommitPipeline {
   /** Queue a signed transaction (already parsed strictly); resolves once it is committed and published. */
   submit(input: unknown): Promise<Committed> {
     if (this.#closed) return Promise.reject(new LedgerError('LOG_UNAVAILABLE', 'the ledger is shutting down'));
-    let signed: SignedTx;
+    let checked;
     try {
-      signed = checkEnvelope(input);
+      checked = checkEnvelope(input);
     } catch (e) {
       return Promise.reject(e);
     }
+    const { signed, forms } = checked;
     if (this.#queue.length >= this.#opts.maxQueue) {
       return Promise.reject(new LedgerError('LOG_BUSY', `sequencer queue is full (${this.#opts.maxQueue})`, undefined, 1));
     }
     return new Promise<Committed>((resolve, reject) => {
-      this.#queue.push({ signed, txHash: hashTx(signed.tx), resolve, reject });
+      this.#queue.push({ signed, forms, txHash: forms.hash, pre: this.#preverify(signed, forms), resolve, reject });
       this.#kick();
     });
   }
@@ -137,6 +155,20 @@ export class CommitPipeline {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#idle;
+  }
+
+  /** Start verifying in the pool against each signer's committed key known now (none known: nothing to do). */
+  #preverify(signed: SignedTx, forms: TxForms): Promise<Preverified | undefined> | undefined {
+    const pool = this.#opts.pool;
+    if (pool === undefined || !pool.ready) return undefined;
+    const keys = signed.sigs.map((s) => {
+      const party = this.#cache.get(stateKey('party', s.signer)) as PartyKey | null | undefined;
+      return party?.status === 'active' && typeof party.publicKey === 'string' ? party.publicKey : undefined;
+    });
+    if (keys.every((k) => k === undefined)) return undefined;
+    const verdicts = signed.sigs.map((s, i) =>
+      keys[i] === undefined ? undefined : pool.verify(fromBase64(s.sig, 'sig'), forms.signingBytes, fromBase64(keys[i], 'publicKey')));
+    return Promise.all(verdicts).then((ok) => ({ keys, ok }), () => undefined);
   }
 
   #kick(): void {
@@ -204,13 +236,14 @@ export class CommitPipeline {
     const inBatch = new Map<string, Pending>();
     const nonces = new Map<string, string>();
     const time = new Date(plan.timeMs).toISOString();
-    for (const item of batch) {
+    const pre = await Promise.all(batch.map((item) => item.pre)); // verified in the pool meanwhile
+    for (const [k, item] of batch.entries()) {
       try {
-        const outcome = await this.#admitOne(item, plan, time, inBatch, nonces);
+        const outcome = await this.#admitOne(item, plan, time, inBatch, nonces, pre[k]);
         if (outcome === undefined) continue; // a duplicate
         const index = this.#edge.size + plan.accepted.length;
         const entry: LedgerEntry = { v: 1, index, time, tx: item.signed.tx, sigs: item.signed.sigs };
-        const leaf = encodeEntry(entry);
+        const leaf = entryBytes(index, time, item.forms.text, item.signed.sigs); // = encodeEntry(entry)
         const first = item.signed.sigs[0]!;
         plan.accepted.push({
           item,
@@ -233,7 +266,9 @@ export class CommitPipeline {
   }
 
   /** The contract outcome for a new transaction, or undefined for a duplicate. Throws on refusal. */
-  async #admitOne(item: Pending, plan: Plan, time: string, inBatch: Map<string, Pending>, nonces: Map<string, string>) {
+  async #admitOne(
+    item: Pending, plan: Plan, time: string, inBatch: Map<string, Pending>, nonces: Map<string, string>, pre: Preverified | undefined,
+  ) {
     const { signed, txHash } = item;
     const earlier = inBatch.get(txHash);
     if (earlier !== undefined) {
@@ -255,7 +290,7 @@ export class CommitPipeline {
     const input = { view: plan.view, signed, index, time, txHash, verify: this.#opts.verify, services: this.#opts.services };
     // Key lookups and the contract may each miss state not yet loaded; only those are re-run, never the crypto.
     const keys = await withLoads(plan.view, () => signerKeys(input));
-    const signers = verifySignatures(input, keys);
+    const signers = verifySignatures(input, keys, item.forms.signingBytes, pre);
     const outcome = await withLoads(plan.view, () => applyContract(input, signers));
     if (!outcome.ok) throw new ContractRejection(outcome.error);
     return outcome;

@@ -3,8 +3,10 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { SignedTx } from '../../contracts/types.js';
-import { canonicalBytes } from '../encoding/canonical.js';
+import { utf8 } from '../encoding/bytes.js';
 import { LedgerError } from '../errors.js';
+import { txForms, type TxForms } from '../tx/tx-forms.js';
+import { signedTxText } from './entry-bytes.js';
 
 /** Canonical size limit of one signed transaction. */
 export const MAX_TX_BYTES = 64 * 1024;
@@ -53,8 +55,14 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: false, strict: true }));
 const validate = ajv.compile(SIGNED_TX_SCHEMA);
 
+export interface CheckedTx {
+  readonly signed: SignedTx;
+  /** The transaction's canonical form, hash and signing bytes, computed once here. */
+  readonly forms: TxForms;
+}
+
 /** Check the envelope and return it typed; throws LedgerError TX_MALFORMED / TX_TOO_LARGE naming the field. */
-export function checkEnvelope(input: unknown): SignedTx {
+export function checkEnvelope(input: unknown): CheckedTx {
   if (!validate(input)) {
     const err = validate.errors?.[0];
     const where = err?.instancePath || '/';
@@ -66,9 +74,10 @@ export function checkEnvelope(input: unknown): SignedTx {
   if (new Set(signers).size !== signers.length) {
     throw new LedgerError('TX_MALFORMED', 'signed transaction /sigs: a party signs at most once', '/sigs');
   }
-  const size = canonicalBytes(signed).length;
+  const forms = txForms(signed.tx);
+  const size = utf8(signedTxText(forms.text, signed.sigs)).length; // canonical size of the whole envelope
   if (size > MAX_TX_BYTES) {
     throw new LedgerError('TX_TOO_LARGE', `signed transaction is ${size} bytes; the limit is ${MAX_TX_BYTES}`);
   }
-  return signed;
+  return { signed, forms };
 }

@@ -60,6 +60,31 @@ export interface CommitBatch {
   readonly checkpoint: CheckpointRecord;
 }
 
+/**
+ * A batch repeated a transaction (same tx hash) or a (signer, nonce) already in the log. The pipeline never builds
+ * such a batch (it answers resubmissions with the original index); reaching the store means a caller bypassed it.
+ * Nothing of the batch was written.
+ */
+export class DuplicateEntryError extends RangeError {
+  constructor(
+    readonly constraint: 'tx_hash' | 'signer_nonce',
+    detail: string,
+  ) {
+    super(`the batch repeats a ${constraint === 'tx_hash' ? 'transaction' : '(signer, nonce)'} already in the log: ${detail}`);
+    this.name = 'DuplicateEntryError';
+  }
+}
+
+/** A tx hash as the port carries it: SHA-256 in lowercase hex. */
+export const TX_HASH_HEX = /^[0-9a-f]{64}$/;
+
+/** Misuse check of `EntryRecord.txHash`: 64 lowercase hex digits (a SHA-256), else a TypeError naming the entry. */
+export function requireTxHash(entry: EntryRecord): void {
+  if (typeof entry.txHash !== 'string' || !TX_HASH_HEX.test(entry.txHash)) {
+    throw new TypeError(`entry ${entry.index}: txHash must be 64 lowercase hex digits (a SHA-256), got ${JSON.stringify(entry.txHash)}`);
+  }
+}
+
 /** Thrown by `commit` when the batch does not start at the current size (another sequencer moved the log). */
 export class SequenceConflict extends Error {
   constructor(
@@ -99,6 +124,8 @@ export interface LedgerStore {
   latestCheckpoint(): Promise<CheckpointRecord | undefined>;
   /** The checkpoint signed at exactly this size, if one was. */
   checkpointAt(size: number): Promise<CheckpointRecord | undefined>;
+  /** Every checkpoint signed at a size with from ≤ size < to, by size (the auditor reads them a page at a time). */
+  checkpointsIn(from: number, to: number): Promise<CheckpointRecord[]>;
 
   /** State objects by (kind, id); missing ones are simply absent from the result (key `${kind}:${id}`). */
   getState(keys: readonly { kind: Kind; id: string }[]): Promise<Map<string, StateRecord>>;

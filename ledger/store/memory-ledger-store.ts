@@ -3,7 +3,9 @@
 import type { Kind } from '../../contracts/types.js';
 import type { NodeId } from '../merkle/node-id.js';
 import {
+  DuplicateEntryError,
   SequenceConflict,
+  requireTxHash,
   eventRefs,
   refsOf,
   stateKey,
@@ -35,12 +37,18 @@ export class MemoryLedgerStore implements LedgerStore {
   async commit(batch: CommitBatch): Promise<void> {
     const first = batch.entries[0]?.index ?? this.#entries.length;
     if (first !== this.#entries.length) throw new SequenceConflict(this.#entries.length, first);
+    const txs = new Set<string>();
+    const nonces = new Set<string>();
     batch.entries.forEach((e, i) => {
       if (e.index !== first + i) throw new RangeError(`batch entry ${i} has index ${e.index}, expected ${first + i}`);
+      requireTxHash(e);
       const nonceKey = `${e.signer}\n${e.nonce}`;
-      if (this.#byTx.has(e.txHash) || this.#byNonce.has(nonceKey)) {
-        throw new RangeError(`entry ${e.index}: tx ${e.txHash} or its nonce is already in the log`);
+      if (this.#byTx.has(e.txHash) || txs.has(e.txHash)) throw new DuplicateEntryError('tx_hash', `entry ${e.index}: tx ${e.txHash}`);
+      if (this.#byNonce.has(nonceKey) || nonces.has(nonceKey)) {
+        throw new DuplicateEntryError('signer_nonce', `entry ${e.index}: (${e.signer}, ${e.nonce})`);
       }
+      txs.add(e.txHash);
+      nonces.add(nonceKey);
     });
     // All checks passed: apply (nothing above mutated, so a failed batch leaves no trace).
     for (const e of batch.entries) {
@@ -83,6 +91,11 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async checkpointAt(size: number): Promise<CheckpointRecord | undefined> {
     return this.#checkpoints.get(size);
+  }
+
+  async checkpointsIn(from: number, to: number): Promise<CheckpointRecord[]> {
+    // Insertion order is size order: every commit signs a larger size than the one before.
+    return [...this.#checkpoints.values()].filter((cp) => cp.size >= from && cp.size < to);
   }
 
   async getState(keys: readonly { kind: Kind; id: string }[]): Promise<Map<string, StateRecord>> {

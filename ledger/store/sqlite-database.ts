@@ -6,6 +6,9 @@ import path from 'node:path';
 
 export type SqliteDatabase = Database.Database;
 
+/** WAL pages after which a commit copies the WAL back into the database file (SQLite's default is 1,000). */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export interface Migration {
   /** Schema version this migration produces (1, 2, …), stored in PRAGMA user_version. */
   readonly version: number;
@@ -19,6 +22,10 @@ export function openSqlite(file: string): SqliteDatabase {
   db.pragma('synchronous = FULL'); // durability of the log: a COMMIT is on disk before we acknowledge
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Copy the WAL back into the database every ~40 MiB (10,000 pages) rather than every ~4 MiB: index pages that
+  // many commits touch are then written back once instead of again and again, each time with an fsync under FULL.
+  // Durability is unchanged: every COMMIT is still fsynced in the WAL. (bench/ledger-append.ts)
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   return db;
 }
 

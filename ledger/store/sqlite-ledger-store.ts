@@ -1,10 +1,15 @@
 // SQLite LedgerStore (better-sqlite3, WAL, synchronous=FULL). A batch commit is one synchronous transaction:
 // entries, Merkle nodes, state projection, events and the signed checkpoint become durable together or not at all.
 // Statements are prepared once. Leaf hashes (level-0 nodes) are read from `entries`, not stored twice.
+// Tx hashes are stored as 32-byte BLOBs and indexed by their first 8 bytes only (migration v4): a random 64-character
+// text key made every append touch a random page of a large index, which was most of the cost of a commit.
 import type { Kind, StateObject } from '../../contracts/types.js';
 import type { NodeId } from '../merkle/node-id.js';
 import {
+  DuplicateEntryError,
   SequenceConflict,
+  TX_HASH_HEX,
+  requireTxHash,
   eventRefs,
   refsOf,
   stateKey,
@@ -17,6 +22,10 @@ import {
   type StateRecord,
 } from './ledger-store.js';
 import { migrate, openSqlite, type Migration, type SqliteDatabase } from './sqlite-database.js';
+import { SqliteNodeReader } from './sqlite-node-reader.js';
+
+/** Bytes of the tx hash the index keys on (collisions are resolved by comparing the whole hash). */
+const TX_PREFIX = 8;
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -54,13 +63,36 @@ const MIGRATIONS: readonly Migration[] = [
     // whole table and commits slowed down as the log grew (found by bench/pipeline-tx.ts).
     sql: 'CREATE INDEX state_refs_object ON state_refs (kind, id);',
   },
+  {
+    version: 4,
+    // tx_hash TEXT UNIQUE (64 hex chars, random) → a 32-byte BLOB with a small index on its first 8 bytes; commit
+    // checks uniqueness itself (found by bench/ledger-append.ts: the text index was the largest part of a commit).
+    // unhex() makes the migration fail, changing nothing, if an old row does not hold a hex hash.
+    sql: `
+      CREATE TABLE entries_v4 (
+        idx INTEGER PRIMARY KEY,
+        leaf BLOB NOT NULL,
+        leaf_hash BLOB NOT NULL,
+        tx_hash BLOB NOT NULL CHECK (length(tx_hash) = 32),
+        type TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        UNIQUE (signer, nonce)
+      );
+      INSERT INTO entries_v4 (idx, leaf, leaf_hash, tx_hash, type, signer, nonce)
+        SELECT idx, leaf, leaf_hash, unhex(tx_hash), type, signer, nonce FROM entries ORDER BY idx;
+      DROP TABLE entries;
+      ALTER TABLE entries_v4 RENAME TO entries;
+      CREATE INDEX entries_tx_prefix ON entries (substr(tx_hash, 1, ${TX_PREFIX}));
+    `,
+  },
 ];
 
 interface EntryRow {
   idx: number;
   leaf: Buffer;
   leaf_hash: Buffer;
-  tx_hash: string;
+  tx_hash: Buffer;
   type: string;
   signer: string;
   nonce: string;
@@ -70,7 +102,7 @@ const toEntry = (r: EntryRow): EntryRecord => ({
   index: r.idx,
   leaf: new Uint8Array(r.leaf),
   leafHash: new Uint8Array(r.leaf_hash),
-  txHash: r.tx_hash,
+  txHash: r.tx_hash.toString('hex'),
   type: r.type,
   signer: r.signer,
   nonce: r.nonce,
@@ -81,6 +113,7 @@ export class SqliteLedgerStore implements LedgerStore {
   readonly #ownsDb: boolean;
   readonly #stmt;
   readonly #commitTx: (batch: CommitBatch) => void;
+  readonly #nodeReader: SqliteNodeReader;
 
   /** Open (and migrate) the ledger tables in `file`, or in an already open database shared with other adapters. */
   constructor(fileOrDb: string | SqliteDatabase) {
@@ -94,14 +127,13 @@ export class SqliteLedgerStore implements LedgerStore {
         'INSERT INTO entries (idx, leaf, leaf_hash, tx_hash, type, signer, nonce) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertNode: db.prepare('INSERT OR REPLACE INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      node: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
-      leafHash: db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?').pluck(),
       entries: db.prepare('SELECT * FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      byTx: db.prepare('SELECT idx FROM entries WHERE tx_hash = ?').pluck(),
+      byTx: db.prepare(`SELECT idx FROM entries WHERE substr(tx_hash, 1, ${TX_PREFIX}) = ? AND tx_hash = ?`).pluck(),
       byNonce: db.prepare('SELECT idx, tx_hash FROM entries WHERE signer = ? AND nonce = ?'),
       insertCheckpoint: db.prepare('INSERT INTO checkpoints (size, root_hash, note) VALUES (?, ?, ?)'),
       latestCheckpoint: db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1'),
       checkpointAt: db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
+      checkpointsIn: db.prepare('SELECT * FROM checkpoints WHERE size >= ? AND size < ? ORDER BY size'),
       upsertState: db.prepare(
         'INSERT INTO state (kind, id, value, idx) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, idx = excluded.idx',
       ),
@@ -120,6 +152,7 @@ export class SqliteLedgerStore implements LedgerStore {
       ),
     };
     this.#commitTx = db.transaction((batch: CommitBatch) => this.#commitSync(batch));
+    this.#nodeReader = new SqliteNodeReader(db);
   }
 
   /** The synchronous body of `commit`; runs inside one SQLite transaction. */
@@ -130,7 +163,18 @@ export class SqliteLedgerStore implements LedgerStore {
     if (first !== size) throw new SequenceConflict(size, first);
     batch.entries.forEach((e, i) => {
       if (e.index !== first + i) throw new RangeError(`batch entry ${i} has index ${e.index}, expected ${first + i}`);
-      s.insertEntry.run(e.index, e.leaf, e.leafHash, e.txHash, e.type, e.signer, e.nonce);
+      requireTxHash(e);
+      const tx = Buffer.from(e.txHash, 'hex');
+      // The prefix index is not unique, so a repeated tx is found here (rows of this batch included).
+      if (s.byTx.get(tx.subarray(0, TX_PREFIX), tx) !== undefined) throw new DuplicateEntryError('tx_hash', `entry ${e.index}: tx ${e.txHash}`);
+      try {
+        s.insertEntry.run(e.index, e.leaf, e.leafHash, tx, e.type, e.signer, e.nonce);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new DuplicateEntryError('signer_nonce', `entry ${e.index}: (${e.signer}, ${e.nonce})`);
+        }
+        throw err;
+      }
     });
     for (const n of batch.nodes) {
       if (n.id.level > 0) s.insertNode.run(n.id.level, n.id.index, n.hash);
@@ -162,22 +206,18 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    return ids.map((id) => {
-      const hash = (id.level === 0 ? this.#stmt.leafHash.get(id.index) : this.#stmt.node.get(id.level, id.index)) as
-        | Buffer
-        | undefined;
-      if (hash === undefined) throw new RangeError(`node level ${id.level} index ${id.index} is not stored`);
-      return new Uint8Array(hash);
-    });
+    return this.#nodeReader.read(ids);
   }
 
   async indexOfTx(txHash: string): Promise<number | undefined> {
-    return this.#stmt.byTx.get(txHash) as number | undefined;
+    if (!TX_HASH_HEX.test(txHash)) return undefined; // not a SHA-256 in hex: no entry can have it
+    const tx = Buffer.from(txHash, 'hex');
+    return this.#stmt.byTx.get(tx.subarray(0, TX_PREFIX), tx) as number | undefined;
   }
 
   async txOfNonce(signer: string, nonce: string): Promise<{ index: number; txHash: string } | undefined> {
-    const row = this.#stmt.byNonce.get(signer, nonce) as { idx: number; tx_hash: string } | undefined;
-    return row === undefined ? undefined : { index: row.idx, txHash: row.tx_hash };
+    const row = this.#stmt.byNonce.get(signer, nonce) as { idx: number; tx_hash: Buffer } | undefined;
+    return row === undefined ? undefined : { index: row.idx, txHash: row.tx_hash.toString('hex') };
   }
 
   async latestCheckpoint(): Promise<CheckpointRecord | undefined> {
@@ -186,6 +226,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async checkpointAt(size: number): Promise<CheckpointRecord | undefined> {
     return toCheckpoint(this.#stmt.checkpointAt.get(size));
+  }
+
+  async checkpointsIn(from: number, to: number): Promise<CheckpointRecord[]> {
+    return this.#stmt.checkpointsIn.all(from, to).map((row) => toCheckpoint(row)!);
   }
 
   async getState(keys: readonly { kind: Kind; id: string }[]): Promise<Map<string, StateRecord>> {

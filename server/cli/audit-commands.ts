@@ -6,6 +6,7 @@ import { httpSource } from '../../ledger/auditor/http-source.js';
 import { storeSource } from '../../ledger/auditor/store-source.js';
 import { formatVerifierKey } from '../../ledger/checkpoint/note.js';
 import { FastVerifier } from '../../ledger/crypto/ed25519-node.js';
+import { VerifyPool } from '../../ledger/crypto/verify-pool.js';
 import { readKeyFile } from '../../ledger/crypto/keys.js';
 import { loadConfig } from '../config.js';
 import { keyPath } from '../node-keys.js';
@@ -41,25 +42,30 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (flags: AuditFlags) => {
       const verifier = new FastVerifier();
-      const common = { verify: (s: Uint8Array, m: Uint8Array, k: Uint8Array) => verifier.verify(s, m, k), services: contractServices(), onProgress: progress };
+      const pool = new VerifyPool(); // signatures of each page verified in worker threads while the next page replays
+      const common = { verify: (s: Uint8Array, m: Uint8Array, k: Uint8Array) => verifier.verify(s, m, k), pool, services: contractServices(), onProgress: progress };
       let report: AuditReport;
-      if (flags.url !== undefined) {
-        const source = httpSource(flags.url, flags.token);
-        report = await auditLedger(source, { ...common, logKey: flags.key ?? (await source.verifierKey()) });
-      } else {
-        const config = loadConfig(process.env, flags.dataDir === undefined ? {} : { dataDir: path.resolve(flags.dataDir) });
-        const dbFile = path.join(config.dataDir, 'ledgerhouse.db');
-        if (config.databaseUrl === undefined && !existsSync(dbFile)) {
-          throw new CliError(`no ledger database at ${dbFile}`, 'pass --data-dir pointing at a data directory, --url of a server, or set LH_DATABASE_URL');
+      try {
+        if (flags.url !== undefined) {
+          const source = httpSource(flags.url, flags.token);
+          report = await auditLedger(source, { ...common, logKey: flags.key ?? (await source.verifierKey()) });
+        } else {
+          const config = loadConfig(process.env, flags.dataDir === undefined ? {} : { dataDir: path.resolve(flags.dataDir) });
+          const dbFile = path.join(config.dataDir, 'ledgerhouse.db');
+          if (config.databaseUrl === undefined && !existsSync(dbFile)) {
+            throw new CliError(`no ledger database at ${dbFile}`, 'pass --data-dir pointing at a data directory, --url of a server, or set LH_DATABASE_URL');
+          }
+          const logKey = flags.key ?? dataDirLogKey(config.dataDir);
+          const { db, store } = await openStores(config);
+          try {
+            report = await auditLedger(storeSource(store), { ...common, logKey });
+          } finally {
+            await store.close();
+            if (db.open) db.close();
+          }
         }
-        const logKey = flags.key ?? dataDirLogKey(config.dataDir);
-        const { db, store } = await openStores(config);
-        try {
-          report = await auditLedger(storeSource(store), { ...common, logKey });
-        } finally {
-          await store.close();
-          if (db.open) db.close();
-        }
+      } finally {
+        await pool.close();
       }
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (!report.ok) {

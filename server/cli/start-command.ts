@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../../ledger/clock.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { formatDemoSummary } from '../demo/format-demo-summary.js';
-import { startSystem } from '../system.js';
+import { startNode } from '../system.js';
 import { CliError } from './cli-error.js';
 
 export function registerStartCommand(program: Command): void {
@@ -19,7 +19,7 @@ export function registerStartCommand(program: Command): void {
       }
       let system;
       try {
-        system = await startSystem(config, systemClock);
+        system = await startNode(config, systemClock);
       } catch (e) {
         const err = e as NodeJS.ErrnoException & { port?: number };
         if (err.code === 'EADDRINUSE') {
@@ -28,22 +28,27 @@ export function registerStartCommand(program: Command): void {
         throw e;
       }
       const url = system.httpUrl;
+      const mqtt = system.mqttPort === 0 ? `  MQTT            external broker ${config.mqttUrl ?? ''}` : `  MQTT            mqtt://${config.mqttHost}:${system.mqttPort} (devices publish to lh/v1/<warehouse>/<device>/telemetry)`;
       process.stdout.write(
         [
           '',
-          'Ledgerhouse is running.',
-          `  API             ${url}/v1/health`,
-          `  checkpoint      ${url}/v1/ledger/checkpoint`,
-          `  log key         ${url}/v1/ledger/key`,
+          `Ledgerhouse is running${config.role === 'all' ? '' : ` (LH_ROLE=${config.role})`}.`,
+          ...(url === undefined ? [] : [
+            `  API             ${url}/v1/health`,
+            `  checkpoint      ${url}/v1/ledger/checkpoint`,
+            `  log key         ${url}/v1/ledger/key`,
+          ]),
           `  data directory  ${config.dataDir}`,
           `  log size        ${system.pipeline.size} entries`,
-          `  API reference   ${url}/v1/docs`,
-          `  verifier        ${url}/verify/<receipt id>`,
-          `  bank dashboard  ${url}/dashboard`,
-          `  warehouse view  ${url}/warehouse`,
-          system.mqttPort === 0 ? `  MQTT            external broker ${config.mqttUrl ?? ''}` : `  MQTT            mqtt://${config.mqttHost}:${system.mqttPort} (devices publish to lh/v1/<warehouse>/<device>/telemetry)`,
+          ...(url === undefined ? [] : [
+            `  API reference   ${url}/v1/docs`,
+            `  verifier        ${url}/verify/<receipt id>`,
+            `  bank dashboard  ${url}/dashboard`,
+            `  warehouse view  ${url}/warehouse`,
+          ]),
+          ...(system.gateway === undefined ? [] : [mqtt]),
           '',
-          ...(system.demo === undefined ? [] : [formatDemoSummary(system.demo, url), '']),
+          ...(system.demo === undefined || url === undefined ? [] : [formatDemoSummary(system.demo, url), '']),
           'Press Ctrl-C to stop.',
           '',
         ].join('\n'),

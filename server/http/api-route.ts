@@ -23,6 +23,9 @@ export interface ApiRoute {
   readonly handler: (req: Request, res: Response) => Promise<void> | void;
 }
 
+/** A route's description without its handler: for routes served by a separate router (webhooks), so they are documented too. */
+export type RouteDoc = Omit<ApiRoute, 'handler'>;
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ coerceTypes: true, allErrors: false, strict: false, useDefaults: true }));
 
@@ -72,7 +75,7 @@ export function mount(router: Router, routes: readonly ApiRoute[]): void {
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
 
 /** The OpenAPI 3.1 document for the given routes. */
-export function openApiDocument(routes: readonly ApiRoute[], extra: { version: string; schemas: Record<string, JsonSchema> }): Record<string, unknown> {
+export function openApiDocument(routes: readonly RouteDoc[], extra: { version: string; schemas: Record<string, JsonSchema> }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');

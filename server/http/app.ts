@@ -15,7 +15,7 @@ import { AccessControl } from '../access/access-control.js';
 import { authenticate, principalOf } from '../auth/authenticate.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { apiReferenceHtml } from './api-docs.js';
-import { mount, openApiDocument, type ApiRoute } from './api-route.js';
+import { mount, openApiDocument, type ApiRoute, type RouteDoc } from './api-route.js';
 import { strictJsonBody } from './json-body.js';
 import { ledgerRoutes } from './ledger-routes.js';
 import type { Metrics } from './metrics.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly extraRoutes?: readonly ApiRoute[];
   /** Routers mounted as they are (e.g. webhooks), after the API routes. */
   readonly routers?: readonly Router[];
+  /** Descriptions of the /v1 routes those routers serve, for the OpenAPI document. */
+  readonly documentedRoutes?: readonly RouteDoc[];
 }
 
 export const MAX_TX_BODY_BYTES = 128 * 1024;
@@ -141,7 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...(deps.extraRoutes ?? []),
   ];
   const txSchemas = Object.fromEntries(TX_TYPES.map((t) => [`tx:${t}`, txBodySchema(t)]));
-  const openapi = openApiDocument(routes, { version: '1', schemas: { SignedTx: SIGNED_TX_SCHEMA, ...txSchemas } });
+  const openapi = openApiDocument([...routes, ...(deps.documentedRoutes ?? [])], { version: '1', schemas: { SignedTx: SIGNED_TX_SCHEMA, ...txSchemas } });
   const api = Router();
   mount(api, routes);
   app.use(api);

@@ -9,6 +9,7 @@ import QRCode from 'qrcode';
 import { toHex } from '../../ledger/encoding/bytes.js';
 import type { Pledge, Receipt } from '../../contracts/state.js';
 import { dossierEvidence, encodeEvidence, EVIDENCE_FILE } from './evidence.js';
+import { shareFontMetrics } from './font-metrics.js';
 import { historyRow } from './history-rows.js';
 import { BOLD, contentWidth, type Doc, footers, FONT, heading, left, paragraph, qr, row, table } from './pdf-layout.js';
 import type { ReceiptDossier } from './receipt-dossier.js';
@@ -34,6 +35,7 @@ export async function renderReceiptPdf(d: ReceiptDossier): Promise<Buffer> {
       CreationDate: date, ModDate: date,
     },
   });
+  shareFontMetrics(doc);
   const bytes = collect(doc);
   const url = verifierUrl(d);
   title(doc, d, url);

@@ -7,7 +7,8 @@ import {
   type AttemptPatch, type Cursor, type DeliveryRecord, type NewDelivery, type WebhookPatch, type WebhookRecord, type WebhookStore,
 } from './webhook-store.js';
 
-interface HookRow {
+/** A `webhooks` row (the PostgreSQL adapter reads the same columns). */
+export interface HookRow {
   id: string;
   owner: string;
   url: string;
@@ -20,7 +21,7 @@ interface HookRow {
   updated_at: string;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   n: number;
   webhook: string;
   ledger_index: number;
@@ -34,13 +35,13 @@ interface DeliveryRow {
   updated_at: string;
 }
 
-const toHook = (r: HookRow): WebhookRecord => ({
+export const toHook = (r: HookRow): WebhookRecord => ({
   id: r.id, owner: r.owner, url: r.url, channels: JSON.parse(r.channels) as Channel[], status: r.status,
   ...(r.paused_reason === null ? {} : { pausedReason: r.paused_reason }),
   cursor: { index: r.cursor_index, seq: r.cursor_seq }, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
-const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
+export const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   id: deliveryId(r.n), webhook: r.webhook, index: r.ledger_index, seq: r.seq, eventType: r.event_type, status: r.status,
   attempts: r.attempts,
   ...(r.http_status === null ? {} : { httpStatus: r.http_status }),

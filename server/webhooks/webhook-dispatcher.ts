@@ -7,7 +7,9 @@ import type { AccessControl } from '../access/access-control.js';
 import type { CommitSource } from '../stream/attach-stream.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import type { WebhookSigningKey } from './sign-webhook.js';
-import { httpPost, type PostFn } from './webhook-sender.js';
+import { LeaseKeeper, type WebhookLeases } from './webhook-leases.js';
+import { UrlPolicy } from './url-policy.js';
+import { guardedPost, type PostFn } from './webhook-sender.js';
 import type { WebhookRecord, WebhookStore } from './webhook-store.js';
 import { WebhookWorker, realSleep, type WorkerDeps } from './webhook-worker.js';
 
@@ -15,11 +17,15 @@ export interface DispatcherDeps {
   readonly store: WebhookStore;
   readonly ledger: LedgerStore;
   readonly commits: CommitSource;
+  /** Several instances share the store: deliver only the webhooks whose lease this instance holds. */
+  readonly leases?: WebhookLeases;
   readonly access: AccessControl;
   readonly key: WebhookSigningKey;
   readonly clock: Clock;
   readonly logger?: Logger;
-  /** Injectable for tests; defaults: fetch, node:timers/promises, Math.random. */
+  /** Where deliveries may go; checked again before every attempt. Default: the strict policy (https, public addresses). */
+  readonly urlPolicy?: UrlPolicy;
+  /** Injectable for tests; defaults: a POST guarded by `urlPolicy`, node:timers/promises, Math.random. */
   readonly post?: PostFn;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
@@ -35,16 +41,19 @@ export class WebhookDispatcher {
   readonly #deps: WorkerDeps;
   readonly #store: WebhookStore;
   readonly #commits: CommitSource;
+  readonly #leases: WebhookLeases | undefined;
+  #keeper: LeaseKeeper | undefined;
   #off: (() => void) | undefined;
   #closed = false;
 
   constructor(deps: DispatcherDeps) {
     this.#store = deps.store;
     this.#commits = deps.commits;
+    this.#leases = deps.leases;
     this.#deps = {
       store: deps.store, ledger: deps.ledger, access: deps.access, key: deps.key, clock: deps.clock,
       logger: deps.logger ?? pino({ level: 'silent' }),
-      post: deps.post ?? httpPost,
+      post: deps.post ?? guardedPost(deps.urlPolicy ?? new UrlPolicy()),
       sleep: deps.sleep ?? realSleep,
       random: deps.random ?? Math.random,
       retry: { ...DEFAULT_RETRY, ...deps.retry },
@@ -59,17 +68,28 @@ export class WebhookDispatcher {
     this.#off = this.#commits.onCommit(() => {
       for (const w of this.#workers.values()) w.wake();
     });
-    for (const hook of await this.#store.list()) this.#ensure(hook.id);
+    if (this.#leases === undefined) {
+      for (const hook of await this.#store.list()) this.#ensure(hook.id);
+      return;
+    }
+    this.#keeper = new LeaseKeeper(this.#leases, (held) => this.#hold(held), this.#deps.logger);
+    await this.#keeper.start();
   }
 
-  /** A webhook was just created: start delivering to it. */
+  /** A webhook was just created: start delivering to it (holding its lease first, when instances share the store). */
   added(hook: WebhookRecord): void {
-    this.#ensure(hook.id);
+    if (this.#leases === undefined) return void this.#ensure(hook.id);
+    this.#leases.take(hook.id).then(
+      (held) => held && !this.#closed && this.#ensure(hook.id),
+      (err: unknown) => this.#deps.logger.warn({ err, webhook: hook.id }, 'webhook: lease not taken; another instance will claim it'),
+    );
   }
 
   /** Re-deliver from ledger index `since` (and resume a paused webhook); resolves with the updated webhook. */
   async replay(id: string, since: number): Promise<WebhookRecord | undefined> {
     if ((await this.#store.get(id)) === undefined) return undefined;
+    // Held elsewhere: take it over, so that this instance's worker is the only writer of the cursor.
+    if (this.#leases !== undefined && !this.#workers.has(id) && !(await this.#leases.take(id))) return undefined;
     return this.#ensure(id).replay(since);
   }
 
@@ -88,9 +108,22 @@ export class WebhookDispatcher {
   async close(): Promise<void> {
     this.#closed = true;
     this.#off?.();
+    await this.#keeper?.stop();
     const workers = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(workers.map((w) => w.stop()));
+    await this.#keeper?.release();
+  }
+
+  /** The lease keeper's answer: run workers for exactly the webhooks this instance holds. */
+  #hold(held: ReadonlySet<string>): void {
+    if (this.#closed) return;
+    for (const [id, worker] of this.#workers) {
+      if (held.has(id)) continue;
+      this.#workers.delete(id);
+      void worker.stop();
+    }
+    for (const id of held) this.#ensure(id);
   }
 
   #ensure(id: string): WebhookWorker {

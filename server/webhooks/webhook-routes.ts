@@ -20,6 +20,7 @@ import { strictJsonBody } from '../http/json-body.js';
 import { HttpProblem } from '../http/problem.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 import { parseRegistration, parseReplay } from './webhook-request.js';
+import { UrlPolicy } from './url-policy.js';
 import type { WebhookRecord, WebhookStore } from './webhook-store.js';
 
 export interface WebhookRouterDeps {
@@ -32,10 +33,10 @@ export interface WebhookRouterDeps {
   /** Most webhooks one party may register. Default 20. */
   readonly maxPerParty?: number;
   /**
-   * Deployment policy for target URLs, e.g. refusing private address ranges (SSRF): return a reason to refuse.
-   * Default: every http(s) URL is allowed.
+   * Deployment policy for target URLs (SSRF, see url-policy.ts): resolves to a reason to refuse, or undefined.
+   * Default: the strict UrlPolicy (https, public addresses only).
    */
-  readonly checkUrl?: (url: URL) => string | undefined;
+  readonly checkUrl?: (url: URL) => Promise<string | undefined> | string | undefined;
   /** Default `wh_` + 20 random hex digits. */
   readonly newId?: () => string;
 }
@@ -70,6 +71,7 @@ function onlyQuery(req: Request, names: readonly string[]): void {
 export function webhookRouter(deps: WebhookRouterDeps): Router {
   const router = Router();
   const maxPerParty = deps.maxPerParty ?? 20;
+  const checkUrl = deps.checkUrl ?? ((url: URL) => new UrlPolicy().refusal(url));
   const newId = deps.newId ?? (() => `wh_${randomBytes(10).toString('hex')}`);
   const now = () => new Date(deps.clock.now()).toISOString();
 
@@ -102,8 +104,8 @@ export function webhookRouter(deps: WebhookRouterDeps): Router {
   router.post('/v1/webhooks', authenticated, ...strictJsonBody(BODY_LIMIT), async (req, res) => {
     const principal = requirePrincipal(res);
     const reg = parseRegistration(req.body);
-    const refusal = deps.checkUrl?.(new URL(reg.url));
-    if (refusal !== undefined) throw new HttpProblem('WEBHOOK_INVALID', `url refused: ${refusal}`, '/url');
+    const refusal = await checkUrl(new URL(reg.url));
+    if (refusal !== undefined) throw new HttpProblem('WEBHOOK_URL_FORBIDDEN', `url refused: ${refusal}`, '/url');
     const size = await logSize();
     if (reg.since !== undefined && reg.since > size) throw new LedgerError('INDEX_OUT_OF_RANGE', `since ${reg.since} is beyond the log size ${size}`, '/since');
     if ((await deps.store.list(principal.partyId)).length >= maxPerParty) {

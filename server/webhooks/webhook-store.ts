@@ -1,5 +1,5 @@
 // The WebhookStore port: registered webhooks (with each one's delivery cursor) and the delivery log. Adapters:
-// memory and SQLite (PostgreSQL later); all pass test/server/webhooks/webhook-store-conformance.ts.
+// memory, SQLite and PostgreSQL; all pass test/server/webhooks/webhook-store-conformance.ts.
 import type { Channel } from '../stream/channels.js';
 
 /** The next ledger event a webhook will consider: events with (index, seq) ≥ the cursor are still to come. */

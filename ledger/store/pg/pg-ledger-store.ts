@@ -7,7 +7,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { Kind, StateObject } from '../../../contracts/types.js';
 import type { NodeId } from '../../merkle/node-id.js';
 import {
+  DuplicateEntryError,
   SequenceConflict,
+  requireTxHash,
   stateKey,
   type CheckpointRecord,
   type CommitBatch,
@@ -26,20 +28,7 @@ export const LEDGER_LOCK_CLASS = 0x4c48_0001;
 /** The channel every commit notifies, with the new log size as payload. */
 export const LOG_CHANNEL = 'ledgerhouse_log';
 
-/**
- * A batch repeated a transaction (same tx hash) or a (signer, nonce) already in the log. The pipeline never builds
- * such a batch (it answers resubmissions with the original index); reaching the store means a caller bypassed it.
- * Nothing of the batch was written.
- */
-export class DuplicateEntryError extends RangeError {
-  constructor(
-    readonly constraint: 'tx_hash' | 'signer_nonce',
-    detail: string,
-  ) {
-    super(`the batch repeats a ${constraint === 'tx_hash' ? 'transaction' : '(signer, nonce)'} already in the log: ${detail}`);
-    this.name = 'DuplicateEntryError';
-  }
-}
+export { DuplicateEntryError }; // defined with the port since every adapter throws it
 
 interface EntryRow {
   idx: number;
@@ -125,6 +114,7 @@ export class PgLedgerStore implements LedgerStore {
     batch.entries.forEach((e, i) => {
       if (first !== undefined && e.index !== first + i) throw new RangeError(`batch entry ${i} has index ${e.index}, expected ${first + i}`);
       if (!Number.isSafeInteger(e.index) || e.index < 0) throw new RangeError(`batch entry ${i}: index ${e.index} is not a safe non-negative integer`);
+      requireTxHash(e);
     });
     try {
       await withTransaction(this.pool, (client) => this.#commitIn(client, batch));
@@ -215,6 +205,11 @@ export class PgLedgerStore implements LedgerStore {
   async checkpointAt(size: number): Promise<CheckpointRecord | undefined> {
     const { rows } = await this.pool.query('SELECT size, root_hash, note FROM checkpoints WHERE size = $1', [size]);
     return rows[0] === undefined ? undefined : toCheckpoint(rows[0]);
+  }
+
+  async checkpointsIn(from: number, to: number): Promise<CheckpointRecord[]> {
+    const { rows } = await this.pool.query('SELECT size, root_hash, note FROM checkpoints WHERE size >= $1 AND size < $2 ORDER BY size', [from, to]);
+    return rows.map(toCheckpoint);
   }
 
   async getState(keys: readonly { kind: Kind; id: string }[]): Promise<Map<string, StateRecord>> {

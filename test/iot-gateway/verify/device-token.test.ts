@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FastVerifier } from '../../../ledger/crypto/ed25519-node.js';
+import { FastVerifier, signFast } from '../../../ledger/crypto/ed25519-node.js';
 import { checkDeviceConnect, makeDeviceToken, TOKEN_MAX_AGE_MS } from '../../../iot-gateway/verify/device-token.js';
 import { testKey } from '../../support/ledger-harness.js';
 import { bytes, device, T0 } from '../support/readings.js';
@@ -18,6 +18,10 @@ describe('iot-gateway verify: device tokens at CONNECT', () => {
 
   it('When a device presents a fresh token signed by its key, then it is accepted', () => {
     assert.deepEqual(connect('scale-1', 'scale-1', token), { ok: true });
+  });
+  it('When the token is made with the OpenSSL signer (load generators), then it is the same token and accepted', () => {
+    assert.equal(makeDeviceToken('scale-1', T0, testKey('scale-1').seed, signFast), token);
+    assert.deepEqual(connect('scale-1', 'scale-1', makeDeviceToken('scale-1', T0, testKey('scale-1').seed, signFast)), { ok: true });
   });
   it('When the token is just under or over 5 minutes old, then accepted or refused with return code 4', () => {
     assert.equal(connect('scale-1', 'scale-1', token, T0 + TOKEN_MAX_AGE_MS).ok, true);

@@ -101,12 +101,19 @@ describe('ledger/encoding/strict-json', () => {
     assert.throws(() => parseStrictJson('{}', { maxDepth: 1.5 }), { name: 'RangeError', message: /maxDepth/ });
   });
 
-  it('When 10,000 telemetry messages are parsed, then it takes well under a second', () => {
+  it('When 10,000 telemetry messages are parsed, then it costs a small multiple of JSON.parse, not a slow scan', () => {
+    // Relative to JSON.parse in the same process and best of 3, so a loaded machine does not fail it (throughput
+    // targets belong in bench/, not here); this only catches a parser that went quadratic or pathologically slow.
     const msgs = Array.from({ length: 10_000 }, (_, i) =>
       JSON.stringify({ device: 'dev_wh1-lc-0001', seq: i, ts: '2026-11-24T02:14:28.123Z', kind: 'load', values: { kg: 10234.5 + i, tempC: 4.25, door: false }, sig: 'A'.repeat(86) + '==' }),
     );
-    const started = performance.now();
-    for (const m of msgs) parseStrictJson(m);
-    assert.ok(performance.now() - started < 1000);
+    const bestOf3 = (parse: (text: string) => unknown): number => Math.min(...[0, 1, 2].map(() => {
+      const started = performance.now();
+      for (const m of msgs) parse(m);
+      return performance.now() - started;
+    }));
+    const strict = bestOf3((m) => parseStrictJson(m));
+    const native = bestOf3((m) => JSON.parse(m) as unknown);
+    assert.ok(strict < 200 * Math.max(native, 1), `strict ${strict.toFixed(1)} ms vs JSON.parse ${native.toFixed(1)} ms`);
   });
 });

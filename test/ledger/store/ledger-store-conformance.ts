@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import type { StateObject } from '../../../contracts/types.js';
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from '../../../ledger/merkle/compact-range.js';
 import { hashLeaf } from '../../../ledger/merkle/hash.js';
-import { SequenceConflict, type CommitBatch, type EntryRecord, type LedgerStore } from '../../../ledger/store/ledger-store.js';
+import { toHex } from '../../../ledger/encoding/bytes.js';
+import { sha256 } from '../../../ledger/merkle/sha256.js';
+import {
+  DuplicateEntryError,
+  SequenceConflict,
+  type CommitBatch,
+  type EntryRecord,
+  type LedgerStore,
+} from '../../../ledger/store/ledger-store.js';
 
 export interface StoreHarness {
   readonly store: LedgerStore;
@@ -17,7 +25,7 @@ const enc = new TextEncoder();
 
 function entry(index: number, tag = ''): EntryRecord {
   const leaf = enc.encode(JSON.stringify({ index, tag }));
-  return { index, leaf, leafHash: hashLeaf(leaf), txHash: `${tag}tx-${index}-`.padEnd(64, '0'), type: 'test.entry', signer: 'p-test', nonce: `${tag}n${index}` };
+  return { index, leaf, leafHash: hashLeaf(leaf), txHash: toHex(sha256(enc.encode(`${tag}tx-${index}`))), type: 'test.entry', signer: 'p-test', nonce: `${tag}n${index}` };
 }
 
 function receipt(id: string, holder: string, extra: Record<string, unknown> = {}): StateObject {
@@ -119,6 +127,66 @@ export function ledgerStoreConformance(adapter: string, open: () => Promise<Stor
       assert.deepEqual((await h.store.eventsByRef('r7', 4, 10)).map((e) => e.event.type), ['pledge.created']);
       assert.deepEqual((await h.store.eventsByRef('r1', 0, 2)).map((e) => e.index), [0, 1]);
       assert.deepEqual(await h.store.eventsByRef('nobody', 0, 10), []);
+    });
+
+    it('When a batch repeats a tx hash or a (signer, nonce) within itself or against the log, then DuplicateEntryError names which, and nothing is kept', async () => {
+      const first = makeBatch(emptyEdge(), 2);
+      await h.store.commit(first.batch);
+      const next = makeBatch(first.edge, 3, { tag: 'y' });
+      const [a, b, c] = next.batch.entries as [EntryRecord, EntryRecord, EntryRecord];
+      const cases: [string, EntryRecord[], 'tx_hash' | 'signer_nonce'][] = [
+        ['tx hash already in the log', [a, { ...b, txHash: first.batch.entries[1]!.txHash }, c], 'tx_hash'],
+        ['tx hash twice in the batch', [a, b, { ...c, txHash: a.txHash }], 'tx_hash'],
+        ['nonce already in the log', [a, { ...b, nonce: 'n0' }, c], 'signer_nonce'],
+        ['nonce twice in the batch', [a, b, { ...c, nonce: a.nonce }], 'signer_nonce'],
+      ];
+      for (const [what, entries, constraint] of cases) {
+        await assert.rejects(
+          h.store.commit({ ...next.batch, entries }),
+          (e: unknown) => e instanceof DuplicateEntryError && e.constraint === constraint,
+          what,
+        );
+        assert.equal(await h.store.size(), 2, what);
+        assert.equal((await h.store.latestCheckpoint())?.size, 2, what);
+      }
+      await h.store.commit(next.batch);
+      assert.equal(await h.store.indexOfTx(c.txHash), 4);
+    });
+
+    it('When an entry\'s tx hash is not 64 lowercase hex digits, then the batch is refused with a TypeError naming the entry', async () => {
+      const { batch } = makeBatch(emptyEdge(), 2);
+      for (const bad of ['tx-1', 'AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(31)}zz`, 42]) {
+        const entries = [batch.entries[0]!, { ...batch.entries[1]!, txHash: bad as string }];
+        await assert.rejects(h.store.commit({ ...batch, entries }), (e: unknown) => e instanceof TypeError && /entry 1: txHash/.test(e.message));
+      }
+      assert.equal(await h.store.size(), 0);
+      assert.equal(await h.store.indexOfTx('not-a-hash'), undefined);
+    });
+
+    it('When checkpoints are listed by size range, then exactly those signed in [from, to) come back in size order', async () => {
+      let edge = emptyEdge();
+      for (const n of [2, 3, 1, 4]) {
+        const made = makeBatch(edge, n);
+        await h.store.commit(made.batch);
+        edge = made.edge;
+      }
+      assert.deepEqual((await h.store.checkpointsIn(0, 100)).map((cp) => cp.size), [2, 5, 6, 10]);
+      assert.deepEqual((await h.store.checkpointsIn(5, 10)).map((cp) => cp.size), [5, 6]);
+      assert.deepEqual((await h.store.checkpointsIn(3, 5)), []);
+      const [six] = await h.store.checkpointsIn(6, 7);
+      assert.deepEqual(six, await h.store.checkpointAt(6));
+    });
+
+    it('When more nodes are asked than one read takes, then all come back in the order asked', async () => {
+      const { batch } = makeBatch(emptyEdge(), 700);
+      await h.store.commit(batch);
+      const wanted = [...batch.nodes].reverse();
+      const got = await h.store.nodes(wanted.map((n) => n.id));
+      assert.equal(got.length, wanted.length);
+      wanted.forEach((n, i) => assert.deepEqual(got[i], n.hash, `node ${n.id.level}/${n.id.index}`));
+      assert.deepEqual(await h.store.nodes([]), []);
+      const twice = await h.store.nodes([{ level: 1, index: 3 }, { level: 1, index: 3 }]);
+      assert.deepEqual(twice[0], twice[1]);
     });
 
     it('When a node is not stored, then reading it throws a RangeError naming it', async () => {

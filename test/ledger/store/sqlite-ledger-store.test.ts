@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqlite } from '../../../ledger/store/sqlite-database.js';
+import { WAL_AUTOCHECKPOINT_PAGES, openSqlite } from '../../../ledger/store/sqlite-database.js';
 import { SqliteLedgerStore } from '../../../ledger/store/sqlite-ledger-store.js';
+import { nodesSql } from '../../../ledger/store/sqlite-node-reader.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { ledgerStoreConformance } from './ledger-store-conformance.js';
 
@@ -25,7 +26,7 @@ ledgerStoreConformance('SQLite (temp file)', async () => {
 });
 
 describe('SQLite connection settings', () => {
-  it('When any connection is opened through openSqlite, then it runs in WAL mode with synchronous=FULL', () => {
+  it('When any connection is opened through openSqlite, then it runs in WAL mode with synchronous=FULL and a 10,000-page autocheckpoint', () => {
     const tmp = tempDir();
     try {
       const file = path.join(tmp.dir, 'ledger.db');
@@ -36,6 +37,7 @@ describe('SQLite connection settings', () => {
       for (const db of [a, b]) {
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
         assert.equal(db.pragma('synchronous', { simple: true }), 2, 'synchronous=FULL (2)');
+        assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), WAL_AUTOCHECKPOINT_PAGES);
       }
       assert.equal(plain.pragma('synchronous', { simple: true }), 1, 'a plain connection to a WAL file is NORMAL (1)');
       [a, b, plain].forEach((db) => db.close());
@@ -52,6 +54,92 @@ describe('SQLite query plans', () => {
       const store = new SqliteLedgerStore(path.join(tmp.dir, 'ledger.db'));
       const plan = store.db.prepare('EXPLAIN QUERY PLAN DELETE FROM state_refs WHERE kind = ? AND id = ?').all('receipt', 'r1') as { detail: string }[];
       assert.ok(plan.some((p) => /USING (COVERING )?INDEX state_refs_object/.test(p.detail)), JSON.stringify(plan));
+      store.db.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('SQLite node reads', () => {
+  it('When many nodes are read by one statement, then each is an indexed point lookup, not a scan', () => {
+    const tmp = tempDir();
+    try {
+      const store = new SqliteLedgerStore(path.join(tmp.dir, 'ledger.db'));
+      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${nodesSql(3)}`).all([0, 0, 1, 1, 1, 0, 2, 3, 0]) as { detail: string }[];
+      const details = plan.map((p) => p.detail);
+      assert.ok(details.some((d) => /SEARCH e USING INTEGER PRIMARY KEY/.test(d)), JSON.stringify(details));
+      assert.ok(details.some((d) => /SEARCH n USING PRIMARY KEY/.test(d)), JSON.stringify(details));
+      assert.ok(!details.some((d) => /SCAN (e|n)\b/.test(d)), JSON.stringify(details));
+      store.db.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('SQLite tx hash storage (migration v4)', () => {
+  /** A database as schema v3 left it: tx_hash as 64-character text with a unique index. */
+  function v3Database(file: string, txHash: string): void {
+    const db = openSqlite(file);
+    db.exec(`
+      CREATE TABLE schema_versions (scope TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      INSERT INTO schema_versions VALUES ('ledger', 3);
+      CREATE TABLE entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, leaf_hash BLOB NOT NULL, tx_hash TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL, signer TEXT NOT NULL, nonce TEXT NOT NULL, UNIQUE (signer, nonce));
+      CREATE TABLE nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+      CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root_hash BLOB NOT NULL, note TEXT NOT NULL);
+      CREATE TABLE state (kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+      CREATE TABLE state_refs (ref TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ref, kind, id)) WITHOUT ROWID;
+      CREATE TABLE events (idx INTEGER NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (idx, seq)) WITHOUT ROWID;
+      CREATE TABLE event_refs (ref TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (ref, idx, seq)) WITHOUT ROWID;
+      CREATE INDEX state_refs_object ON state_refs (kind, id);
+    `);
+    db.prepare('INSERT INTO entries VALUES (0, ?, ?, ?, ?, ?, ?)').run(Buffer.from('{"index":0}'), Buffer.alloc(32, 7), txHash, 't', 'p-1', 'n-1');
+    db.close();
+  }
+
+  it('When a v3 database is opened, then its text tx hashes become 32-byte blobs and every lookup still finds them', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'ledger.db');
+      const tx = 'ab'.repeat(16) + '0123456789abcdef'.repeat(2);
+      v3Database(file, tx);
+      const store = new SqliteLedgerStore(file);
+      assert.equal(store.db.prepare("SELECT version FROM schema_versions WHERE scope = 'ledger'").pluck().get(), 4);
+      assert.equal(store.db.prepare('SELECT typeof(tx_hash) || length(tx_hash) FROM entries').pluck().get(), 'blob32');
+      assert.equal(await store.indexOfTx(tx), 0);
+      assert.deepEqual(await store.txOfNonce('p-1', 'n-1'), { index: 0, txHash: tx });
+      assert.equal((await store.entries(0, 1))[0]!.txHash, tx);
+      assert.deepEqual((await store.nodes([{ level: 0, index: 0 }]))[0], new Uint8Array(32).fill(7));
+      await store.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('When a v3 database holds a tx hash that is not hex, then opening fails and the file stays at v3, unchanged', () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'ledger.db');
+      v3Database(file, 'not-a-hash');
+      assert.throws(() => new SqliteLedgerStore(file), /NOT NULL constraint failed: entries_v4\.tx_hash/);
+      const db = new Database(file);
+      assert.equal(db.prepare("SELECT version FROM schema_versions WHERE scope = 'ledger'").pluck().get(), 3);
+      assert.equal(db.prepare('SELECT tx_hash FROM entries').pluck().get(), 'not-a-hash');
+      db.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('When a tx hash is looked up, then the small prefix index is used, not a table scan', () => {
+    const tmp = tempDir();
+    try {
+      const store = new SqliteLedgerStore(path.join(tmp.dir, 'ledger.db'));
+      const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT idx FROM entries WHERE substr(tx_hash, 1, 8) = ? AND tx_hash = ?')
+        .all(Buffer.alloc(8), Buffer.alloc(32)) as { detail: string }[];
+      assert.ok(plan.some((p) => /USING INDEX entries_tx_prefix/.test(p.detail)), JSON.stringify(plan));
       store.db.close();
     } finally {
       tmp.remove();

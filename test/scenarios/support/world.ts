@@ -50,6 +50,8 @@ export async function startWorld(clock: Clock = systemClock): Promise<World> {
   try {
     system = await startSystem(loadConfig({
       LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '200',
+      // Webhook receivers listen on http://127.0.0.1: allowed explicitly (the default policy refuses both).
+      LH_WEBHOOK_ALLOW_HTTP: 'true', LH_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     }), clock);
   } catch (e) {
     tmp.remove();

@@ -15,6 +15,7 @@ import { SqliteTokenStore } from '../../../server/auth/sqlite-token-store.js';
 import { hashToken, newToken } from '../../../server/auth/token-store.js';
 import { createApp } from '../../../server/http/app.js';
 import { SqliteWebhookStore } from '../../../server/webhooks/sqlite-webhook-store.js';
+import { UrlPolicy } from '../../../server/webhooks/url-policy.js';
 import { createWebhooks, type Webhooks, type WebhooksDeps } from '../../../server/webhooks/webhooks.js';
 import { ORIGIN, openHarness, testKey, type LedgerHarness, type TestKey } from '../../support/ledger-harness.js';
 import { registerCast, type Cast } from '../../support/lifecycle.js';
@@ -107,6 +108,8 @@ export async function openWebhookHarness(options: Partial<WebhooksDeps> = {}): P
     createWebhooks({
       store, ledger: ledger.store, commits: ledger.pipeline, clock: ledger.clock,
       key: { name: 'webhook', seed: WEBHOOK_KEY.seed },
+      // Receivers listen on http://127.0.0.1: allowed here explicitly, the default policy refuses both.
+      urlPolicy: new UrlPolicy({ allowHttp: true, allowHosts: ['127.0.0.1'] }),
       retry: { maxAttempts: 4, baseMs: 1_000, maxMs: 60_000 },
       timeoutMs: 2_000,
       random: () => 0.5,
@@ -130,6 +133,7 @@ export async function openWebhookHarness(options: Partial<WebhooksDeps> = {}): P
   const app = createApp({
     store: ledger.store, reader: new LogReader(ledger.store), pipeline: ledger.pipeline, tokens, clock: ledger.clock,
     verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), routers: [routerProxy],
+    documentedRoutes: webhooks.routes,
   });
   const server = createServer(app);
   const url = await listen(server);

@@ -1,10 +1,10 @@
-// One suite every WebhookStore adapter must pass (memory, SQLite; PostgreSQL later).
+// One suite every WebhookStore adapter must pass (memory, SQLite, PostgreSQL).
 import assert from 'node:assert/strict';
 import type { NewDelivery, WebhookRecord, WebhookStore } from '../../../server/webhooks/webhook-store.js';
 
 export interface OpenedStore {
   readonly store: WebhookStore;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 const T0 = '2026-11-24T00:00:00.000Z';
@@ -20,15 +20,17 @@ export function hook(id: string, owner = 'bank-a', extra: Partial<WebhookRecord>
 const delivery = (webhook: string, index: number, seq = 0): NewDelivery => ({ webhook, index, seq, eventType: 'pledge.created', createdAt: T0 });
 
 /** `open(kept)`: a fresh, empty store keeping `kept` deliveries per webhook. */
-export function webhookStoreConformance(name: string, open: (kept: number) => OpenedStore): void {
+export function webhookStoreConformance(name: string, open: (kept: number) => OpenedStore | Promise<OpenedStore>): void {
   describe(`WebhookStore conformance: ${name}`, () => {
     let opened: OpenedStore;
     let store: WebhookStore;
-    beforeEach(() => {
-      opened = open(5);
+    beforeEach(async () => {
+      opened = await open(5);
       store = opened.store;
     });
-    afterEach(() => opened.close());
+    afterEach(async () => {
+      await opened.close();
+    });
 
     it('When a webhook is created, then get and list return it as stored', async () => {
       const w = hook('wh_00000000000000000001', 'bank-a', { pausedReason: undefined });

@@ -1,0 +1,133 @@
+// The process the gateway benchmark measures: it runs either the Ledgerhouse gateway (embedded aedes, SQLite
+// telemetry and ledger on files) or bare aedes (the baseline), so the load generators and the 10,000 client
+// sockets live in the parent and the RSS and CPU figures are the broker's own. Talks to the parent over the
+// fork IPC channel: `start` → `ready`, `usage` → `usage`, `close` → `closed`; while running it reports every
+// anchored batch with the sampled readings it covered.
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Aedes } from 'aedes';
+import { pino } from 'pino';
+import type { DeviceRegisterBody } from '../contracts/tx/device-register.js';
+import { createGateway, type Gateway } from '../iot-gateway/index.js';
+import { systemClock } from '../ledger/clock.js';
+import { GATEWAY_ID } from '../server/system.js';
+import { benchSeed } from './bench-keys.js';
+import { openGatewayLedger } from './gateway-ledger.js';
+
+export interface StartGateway {
+  readonly op: 'start';
+  readonly mode: 'gateway' | 'aedes';
+  /** SQLite file of the ledger (gateway mode). */
+  readonly file: string;
+  /** JSON file with the device.register bodies (gateway mode). */
+  readonly devicesFile: string;
+  readonly batchMs: number;
+  readonly batchMax: number;
+  /** Report readings whose seq is a multiple of this when their batch is anchored. */
+  readonly sampleEvery: number;
+}
+
+export type ParentMessage = StartGateway | { readonly op: 'usage' } | { readonly op: 'close' };
+
+export interface Usage {
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  /** Process CPU time (user + system) since it started, ms. */
+  readonly cpuMs: number;
+  /** Wall clock (performance.timeOrigin + now), ms: comparable across processes on one machine. */
+  readonly atMs: number;
+}
+
+export type ChildMessage =
+  | { readonly type: 'ready'; readonly port: number; readonly setupMs: number }
+  | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'anchored'; readonly atMs: number; readonly readings: number; readonly keys: readonly string[] }
+  | { readonly type: 'closed' };
+
+/** Absolute wall time in ms with sub-ms resolution, the same clock in every process on the machine. */
+export const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/** The key of a reading in latency bookkeeping. */
+export const readingKey = (device: string, seq: number): string => `${device}:${seq}`;
+
+function send(m: ChildMessage): void {
+  process.send?.(m);
+}
+
+function usage(): Usage {
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, atMs: wallNow() };
+}
+
+async function startGateway(m: StartGateway): Promise<{ port: number; close: () => Promise<void> }> {
+  const devices = JSON.parse(readFileSync(m.devicesFile, 'utf8')) as DeviceRegisterBody[];
+  const ledger = await openGatewayLedger(m.file, devices);
+  const gw: Gateway = await createGateway({
+    db: ledger.db, pipeline: ledger.pipeline, store: ledger.store, gateway: { id: GATEWAY_ID, seed: benchSeed(GATEWAY_ID) },
+    clock: systemClock, logger: pino({ level: 'silent' }),
+    options: {
+      mqttHost: '127.0.0.1', mqttPort: 0, batchMs: m.batchMs, batchMax: m.batchMax,
+      rate: { perSecond: 1_000_000, burst: 1_000_000 }, // the load is many readings per device; the limiter is not under test
+    },
+  });
+  const sampled = new Map<number, string>();
+  gw.on('reading', ({ id, record }) => {
+    if (record.seq % m.sampleEvery === 0) sampled.set(id, readingKey(record.device, record.seq));
+  });
+  gw.on('anchored', ({ batchId, readings }) => {
+    const atMs = wallNow(); // the anchor's commit, with its signed checkpoint, is done
+    void gw.telemetry.batch(batchId).then((b) => {
+      const keys: string[] = [];
+      for (let id = b?.firstId ?? 0; b !== undefined && id <= b.lastId; id++) {
+        const key = sampled.get(id);
+        if (key === undefined) continue;
+        keys.push(key);
+        sampled.delete(id);
+      }
+      send({ type: 'anchored', atMs, readings, keys });
+    });
+  });
+  return {
+    port: gw.mqttPort,
+    async close() {
+      await gw.close();
+      await ledger.close();
+    },
+  };
+}
+
+async function startAedes(): Promise<{ port: number; close: () => Promise<void> }> {
+  const broker = await Aedes.createBroker();
+  const server = createServer((socket) => broker.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+let running: { port: number; close: () => Promise<void> } | undefined;
+
+process.on('message', (m: ParentMessage) => {
+  if (m.op === 'start') {
+    const t0 = wallNow();
+    void (m.mode === 'gateway' ? startGateway(m) : startAedes()).then((r) => {
+      running = r;
+      send({ type: 'ready', port: r.port, setupMs: wallNow() - t0 });
+    }, (e: unknown) => {
+      process.stderr.write(`gateway-child: start failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    });
+  } else if (m.op === 'usage') {
+    send({ type: 'usage', usage: usage() });
+  } else {
+    void (running?.close() ?? Promise.resolve()).finally(() => {
+      process.send?.({ type: 'closed' } satisfies ChildMessage, () => process.exit(0));
+    });
+  }
+});

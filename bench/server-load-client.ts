@@ -1,0 +1,244 @@
+// The server benchmarks' load generator, run as a child process (`fork` with `--import tsx`) so that it never shares
+// the server's event loop. Driven over IPC:
+//   {kind:'http', url, token, rate, durationMs}     open-loop GETs; latency from each request's *scheduled* time
+//   {kind:'mqtt-prepare', port, devices, rate, durationMs}  connect the devices (once), sign the next readings
+//   {kind:'mqtt', rate}                              publish the prepared readings QoS 1 on a schedule
+//   {kind:'ws-open', url, token, count}              more WebSocket clients subscribed to `alerts`
+//   {kind:'ws-collect', index, timeoutMs}            arrival times (epoch ms) of the alert at `index`, one per client
+//   {kind:'exit'}
+import { Agent, get } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import mqtt, { type MqttClient } from 'mqtt';
+import { WebSocket } from 'ws';
+import { signFast } from '../ledger/crypto/ed25519-node.js';
+import { fromBase64 } from '../ledger/encoding/bytes.js';
+import { telemetryTopic } from '../iot-gateway/broker/topics.js';
+import type { Reading } from '../iot-gateway/formats/telemetry-message.js';
+import { makeDeviceToken, signReading } from '../iot-gateway/index.js';
+
+export interface BenchDevice {
+  readonly id: string;
+  readonly warehouse: string;
+  readonly seedB64: string;
+}
+
+export type LoadRequest =
+  | { kind: 'http'; url: string; token: string; rate: number; durationMs: number }
+  | { kind: 'mqtt-prepare'; port: number; devices: readonly BenchDevice[]; rate: number; durationMs: number }
+  | { kind: 'mqtt'; rate: number }
+  | { kind: 'ws-open'; url: string; token: string; count: number }
+  | { kind: 'ws-collect'; index: number; timeoutMs: number }
+  | { kind: 'exit' };
+
+export interface HttpLoadResult {
+  /** One per request sent; a request still unanswered at the cut-off counts with its wait so far. */
+  readonly latenciesMs: number[];
+  readonly errors: number;
+  /** Requests still unanswered at the cut-off (the schedule's end + GRACE_MS). */
+  readonly unanswered: number;
+  readonly wallMs: number;
+}
+
+/** How long after the last scheduled send a phase waits for answers before it is cut off. */
+export const GRACE_MS = 3_000;
+
+export interface MqttLoadResult {
+  readonly published: number;
+  readonly acked: number;
+  readonly wallMs: number;
+}
+
+/** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
+
+/** Requests sent on a fixed schedule whatever the answers do (open loop: no coordinated omission). */
+function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<HttpLoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const n = Math.round((req.rate * req.durationMs) / 1000);
+  const latenciesMs: number[] = new Array<number>(n).fill(0);
+  const headers = { authorization: `Bearer ${req.token}` };
+  const t0 = performance.now() + 20;
+  const at = (i: number): number => t0 + (i * 1000) / req.rate;
+  let next = 0;
+  let done = 0;
+  let errors = 0;
+  const answered = new Uint8Array(n);
+  return new Promise((resolve) => {
+    let over = false;
+    const end = (): void => {
+      if (over) return;
+      over = true;
+      clearTimeout(cutoff);
+      const now = performance.now();
+      let unanswered = 0;
+      for (let i = 0; i < n; i++) {
+        if (answered[i] === 0) {
+          unanswered += 1;
+          latenciesMs[i] = now - at(i);
+        }
+      }
+      agent.destroy();
+      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0 });
+    };
+    const cutoff = setTimeout(end, 20 + req.durationMs + GRACE_MS);
+    const finish = (i: number, ok: boolean): void => {
+      if (over) return;
+      answered[i] = 1;
+      latenciesMs[i] = performance.now() - at(i);
+      if (!ok) errors += 1;
+      if (++done === n) end();
+    };
+    const fire = (i: number): void => {
+      get(req.url, { agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => finish(i, res.statusCode === 200));
+      }).on('error', () => finish(i, false));
+    };
+    const tick = (): void => {
+      if (over) return;
+      const now = performance.now();
+      while (next < n && at(next) <= now) fire(next++);
+      if (next < n) setTimeout(tick, Math.max(0, at(next) - performance.now()));
+    };
+    setTimeout(tick, 20);
+  });
+}
+
+function connectOnce(port: number, d: BenchDevice): Promise<MqttClient> {
+  const password = makeDeviceToken(d.id, Date.now(), fromBase64(d.seedB64, 'seed'), signFast);
+  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: d.id, username: d.id, password, reconnectPeriod: 0, clean: true });
+  client.on('error', () => undefined);
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('close', () => reject(new Error(`device ${d.id}: closed before CONNACK`)));
+  });
+}
+
+/** Connects, retrying a refused or dropped attempt a few times (a connect storm on a busy machine can time out). */
+async function connect(port: number, d: BenchDevice): Promise<MqttClient> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(port, d);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+/** All devices connected, ten at a time. */
+async function connectAll(port: number, devices: readonly BenchDevice[]): Promise<MqttClient[]> {
+  const clients: MqttClient[] = [];
+  for (let i = 0; i < devices.length; i += 10) clients.push(...(await Promise.all(devices.slice(i, i + 10).map((d) => connect(port, d)))));
+  return clients;
+}
+
+/** The devices' MQTT connections and next sequence numbers, kept across rounds (a repeated seq is a replay). */
+let fleet: { clients: MqttClient[]; devices: readonly BenchDevice[]; seq: number[] } | undefined;
+let prepared: { topic: string; body: string }[][] = [];
+
+/** Connect the devices (once) and sign the readings of the next `durationMs` at `rate` before any clock starts. */
+async function prepare(req: Extract<LoadRequest, { kind: 'mqtt-prepare' }>): Promise<number> {
+  fleet ??= { clients: await connectAll(req.port, req.devices), devices: req.devices, seq: req.devices.map(() => 0) };
+  const f = fleet;
+  const perDevice = Math.ceil((req.rate * req.durationMs) / 1000 / f.devices.length);
+  const start = Date.now();
+  prepared = f.devices.map((d, k) => {
+    const seed = fromBase64(d.seedB64, 'seed');
+    const topic = telemetryTopic(d.warehouse, d.id, 'telemetry');
+    return Array.from({ length: perDevice }, (_, i) => {
+      const ts = new Date(start + i).toISOString(); // signing time (+1 ms per reading): never in the future when sent
+      const reading = { device: d.id, seq: f.seq[k]!++, ts, kind: 'load-cell', values: { kg: 1000 } } as unknown as Reading;
+      return { topic, body: JSON.stringify(signReading(reading, seed, signFast)) };
+    });
+  });
+  return perDevice * f.devices.length;
+}
+
+/** The prepared readings published QoS 1 on a schedule of `rate`/s spread over the devices; counts PUBACKs. */
+async function publishPrepared(req: Extract<LoadRequest, { kind: 'mqtt' }>): Promise<MqttLoadResult> {
+  const clients = fleet?.clients ?? [];
+  const total = prepared.reduce((n, p) => n + p.length, 0);
+  let published = 0;
+  let acked = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * req.rate) / 1000));
+      while (published < due) {
+        const i = published++;
+        const d = i % clients.length;
+        const p = prepared[d]![Math.floor(i / clients.length)]!;
+        clients[d]!.publish(p.topic, p.body, { qos: 1 }, (err) => {
+          if (err === undefined || err === null) acked += 1;
+        });
+      }
+      if (published < total) setTimeout(tick, 2);
+      else resolve();
+    };
+    tick();
+  });
+  const until = performance.now() + 3000;
+  while (acked < published && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return { published, acked, wallMs: performance.now() - t0 };
+}
+
+const sockets: WebSocket[] = [];
+/** Arrival times of each alert (by ledger index), one per client. */
+const arrivals = new Map<number, number[]>();
+
+function openClient(url: string, token: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stream`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ op: 'subscribe', channels: ['alerts'] })));
+    ws.on('message', (data: Buffer) => {
+      const t = epochMs();
+      const msg = JSON.parse(data.toString('utf8')) as { type: string; channel?: string; index?: number };
+      if (msg.type === 'subscribed') resolve(ws);
+      else if (msg.type === 'event' && msg.channel === 'alerts' && msg.index !== undefined) {
+        let list = arrivals.get(msg.index);
+        if (list === undefined) arrivals.set(msg.index, (list = []));
+        list.push(t);
+      }
+    });
+  });
+}
+
+async function openClients(req: Extract<LoadRequest, { kind: 'ws-open' }>): Promise<number> {
+  for (let opened = 0; opened < req.count; opened += 100) {
+    const batch = Math.min(100, req.count - opened);
+    sockets.push(...(await Promise.all(Array.from({ length: batch }, () => openClient(req.url, req.token)))));
+  }
+  return sockets.length;
+}
+
+async function collect(req: Extract<LoadRequest, { kind: 'ws-collect' }>): Promise<number[]> {
+  const until = Date.now() + req.timeoutMs;
+  while ((arrivals.get(req.index)?.length ?? 0) < sockets.length && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  return arrivals.get(req.index) ?? [];
+}
+
+async function handle(req: LoadRequest): Promise<unknown> {
+  switch (req.kind) {
+    case 'http': return openLoop(req);
+    case 'mqtt-prepare': return prepare(req);
+    case 'mqtt': return publishPrepared(req);
+    case 'ws-open': return openClients(req);
+    case 'ws-collect': return collect(req);
+    case 'exit':
+      for (const s of sockets) s.terminate();
+      for (const c of fleet?.clients ?? []) c.end(true);
+      setImmediate(() => process.exit(0));
+      return null;
+  }
+}
+
+if (process.send !== undefined) {
+  process.on('message', (req: LoadRequest) => {
+    handle(req).then(
+      (result) => process.send!({ ok: true, result }),
+      (e: unknown) => process.send!({ ok: false, error: (e as Error).message ?? String(e) }),
+    );
+  });
+}

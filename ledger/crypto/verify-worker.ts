@@ -1,0 +1,35 @@
+// The body of one verification worker thread (started by verify-pool.ts through verify-worker.mjs): answers each
+// packed batch with its verdicts, using FastVerifier — the very code, and so the very rule, of in-thread checks.
+// A message { crash: true } makes the thread exit abruptly; the pool's tests use it to check recovery.
+import { parentPort } from 'node:worker_threads';
+import { FastVerifier } from './ed25519-node.js';
+import { verifyPacked, type PackedBatch } from './verify-batch.js';
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly batch?: PackedBatch;
+  /** Test hook: exit without answering, as a crashed thread would. */
+  readonly crash?: boolean;
+}
+
+export type WorkerAnswer =
+  | { readonly id: number; readonly ok: true; readonly verdicts: Uint8Array }
+  | { readonly id: number; readonly ok: false; readonly message: string };
+
+export function serve(): void {
+  const port = parentPort;
+  if (port === null) throw new Error('verify-worker.ts must run in a worker thread');
+  const verifier = new FastVerifier();
+  port.on('message', (req: WorkerRequest) => {
+    if (req.crash === true) process.exit(70);
+    let answer: WorkerAnswer;
+    try {
+      if (req.batch === undefined) throw new TypeError('batch: missing');
+      answer = { id: req.id, ok: true, verdicts: verifyPacked(req.batch, verifier) };
+    } catch (e) {
+      answer = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+    port.postMessage(answer, answer.ok ? [answer.verdicts.buffer as ArrayBuffer] : []);
+  });
+  port.postMessage({ ready: true });
+}

@@ -1,0 +1,51 @@
+// Where an instance's WebSocket stream and webhooks get their commits and webhook state. With the ledger in
+// PostgreSQL, instances are stateless: they follow the shared log (PgFollower) rather than their own pipeline, so
+// every instance fans out every commit whoever made it, and webhooks live in PostgreSQL with per-webhook leases so
+// each is delivered by one instance. With SQLite, one node does everything: the local pipeline and SQLite.
+import type { Logger } from 'pino';
+import type { CommitPipeline } from '../../ledger/pipeline/commit-pipeline.js';
+import type { LedgerStore } from '../../ledger/store/ledger-store.js';
+import { PgFollower } from '../../ledger/store/pg/pg-follower.js';
+import { PgLedgerStore } from '../../ledger/store/pg/pg-ledger-store.js';
+import type { SqliteDatabase } from '../../ledger/store/sqlite-database.js';
+import type { CommitSource } from '../stream/attach-stream.js';
+import { FollowerCommitSource } from '../stream/follower-commits.js';
+import { PgWebhookStore } from '../webhooks/pg-webhook-store.js';
+import { SqliteWebhookStore } from '../webhooks/sqlite-webhook-store.js';
+import type { WebhookLeases } from '../webhooks/webhook-leases.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+
+export interface FanOut {
+  readonly commits: CommitSource;
+  readonly webhookStore: WebhookStore;
+  /** Present when instances share the webhook store. */
+  readonly leases: WebhookLeases | undefined;
+  /** Stop following (after the stream and webhooks closed). */
+  close(): Promise<void>;
+}
+
+export interface FanOutOptions {
+  readonly webhookLeaseMs: number;
+  readonly logger: Logger;
+  /** PgFollower poll period (ms); it also LISTENs, so polling only bounds the delay after a lost notification. */
+  readonly pollMs?: number;
+}
+
+export async function openFanOut(store: LedgerStore, pipeline: CommitPipeline, db: SqliteDatabase, opts: FanOutOptions): Promise<FanOut> {
+  if (!(store instanceof PgLedgerStore)) {
+    return { commits: pipeline, webhookStore: new SqliteWebhookStore(db), leases: undefined, close: async () => {} };
+  }
+  const webhookStore = await PgWebhookStore.open(store.pool, { leaseMs: opts.webhookLeaseMs });
+  const follower = new PgFollower(store, {
+    ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
+    onError: (err) => opts.logger.warn({ err }, 'follower: reading the log failed; retrying'),
+  });
+  const commits = await FollowerCommitSource.start(store, follower);
+  return {
+    commits, webhookStore, leases: webhookStore,
+    async close() {
+      await commits.close();
+      await follower.close();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+// PostgreSQL WebhookStore, shared by every API instance (migration scope 'webhooks'): the same tables and semantics
+// as the SQLite adapter, plus per-webhook delivery leases so that each webhook is delivered by one instance at a time.
+//
+// Leases, and why rows rather than advisory locks: a lease is two columns on the webhook's row (holder, expiry),
+// timed by the database clock (`now()`), so instances need no synchronised clocks and a lease outlives no
+// connection-pool detail (a session advisory lock is tied to one pooled connection and dies with it, or lives on
+// in a pool that is stuck). An instance renews the leases it holds and claims free or expired ones in one
+// statement with `FOR UPDATE SKIP LOCKED`, so instances claiming at once never wait for each other and never both
+// win a row. An instance that dies stops renewing; its leases expire after `leaseMs` and another instance takes
+// them over from the stored cursor. A clean shutdown releases its leases so the takeover is immediate.
+//
+// Fencing: the cursor and status of a webhook held by another instance's unexpired lease cannot be written from
+// here (`update` returns false, `completeDelivery` records the attempt but leaves the cursor). An instance that lost
+// its lease while a delivery was in flight (a long pause, a replay taken over by another instance) can therefore
+// never move the cursor backwards or past the new holder; at worst it delivers an event once more, which receivers
+// already deduplicate on (index, seq) (delivery is at least once).
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { migratePg, type PgMigration } from '../../ledger/store/pg/migrations.js';
+import { withTransaction } from '../../ledger/store/pg/pg-pool.js';
+import { toDelivery, toHook, type DeliveryRow, type HookRow } from './sqlite-webhook-store.js';
+import type { WebhookLeases } from './webhook-leases.js';
+import {
+  DEFAULT_DELIVERIES_KEPT, deliveryId, deliveryNumber,
+  type AttemptPatch, type Cursor, type DeliveryRecord, type NewDelivery, type WebhookPatch, type WebhookRecord, type WebhookStore,
+} from './webhook-store.js';
+
+const MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    sql: `CREATE TABLE webhooks (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            owner TEXT COLLATE "C" NOT NULL,
+            url TEXT NOT NULL,
+            channels TEXT NOT NULL,
+            status TEXT NOT NULL,
+            paused_reason TEXT,
+            cursor_index BIGINT NOT NULL,
+            cursor_seq INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            lease_holder TEXT,
+            lease_expires TIMESTAMPTZ
+          );
+          CREATE INDEX webhooks_owner ON webhooks (owner, id);
+          CREATE TABLE webhook_deliveries (
+            n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            webhook TEXT COLLATE "C" NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+            ledger_index BIGINT NOT NULL,
+            seq INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            http_status INTEGER,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook, n);`,
+  },
+];
+
+const HOOK_COLUMNS = 'id, owner, url, channels, status, paused_reason, cursor_index, cursor_seq, created_at, updated_at';
+
+/** SQL: the row may be written by the holder in parameter `param` (nobody else holds an unexpired lease on it). */
+const writableBy = (param: string): string => `(lease_holder IS NULL OR lease_holder = ${param} OR lease_expires < now())`;
+
+export interface PgWebhookStoreOptions {
+  /** Deliveries kept per webhook. */
+  readonly kept?: number;
+  /** This instance's name as a lease holder; default host-pid-random. */
+  readonly instance?: string;
+  /** How long a lease lasts without renewal (ms): the takeover delay after an instance dies. Default 15 s. */
+  readonly leaseMs?: number;
+}
+
+export class PgWebhookStore implements WebhookStore, WebhookLeases {
+  readonly instance: string;
+  readonly leaseMs: number;
+  readonly #kept: number;
+
+  private constructor(private readonly pool: Pool, opts: PgWebhookStoreOptions) {
+    this.instance = opts.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.#kept = opts.kept ?? DEFAULT_DELIVERIES_KEPT;
+    if (!Number.isSafeInteger(this.leaseMs) || this.leaseMs < 1) throw new RangeError(`leaseMs: expected a positive integer, got ${this.leaseMs}`);
+    if (!Number.isSafeInteger(this.#kept) || this.#kept < 1) throw new RangeError(`kept: expected a positive integer, got ${this.#kept}`);
+  }
+
+  /** Migrate the webhook tables in the pool's schema; the caller owns (and ends) the pool. */
+  static async open(pool: Pool, opts: PgWebhookStoreOptions = {}): Promise<PgWebhookStore> {
+    const store = new PgWebhookStore(pool, opts);
+    await migratePg(pool, 'webhooks', MIGRATIONS);
+    return store;
+  }
+
+  async create(w: WebhookRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO webhooks (${HOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [w.id, w.owner, w.url, JSON.stringify(w.channels), w.status, w.pausedReason ?? null, w.cursor.index, w.cursor.seq, w.createdAt, w.updatedAt],
+    );
+  }
+
+  async get(id: string): Promise<WebhookRecord | undefined> {
+    const { rows } = await this.pool.query<HookRow>(`SELECT ${HOOK_COLUMNS} FROM webhooks WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : toHook(rows[0]);
+  }
+
+  async list(owner?: string): Promise<WebhookRecord[]> {
+    const { rows } = owner === undefined
+      ? await this.pool.query<HookRow>(`SELECT ${HOOK_COLUMNS} FROM webhooks ORDER BY id`)
+      : await this.pool.query<HookRow>(`SELECT ${HOOK_COLUMNS} FROM webhooks WHERE owner = $1 ORDER BY id`, [owner]);
+    return rows.map(toHook);
+  }
+
+  /** False when there is no such webhook, or another instance holds its lease (fencing). */
+  async update(id: string, patch: WebhookPatch): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE webhooks SET
+         status = COALESCE($2, status),
+         paused_reason = CASE WHEN $3 THEN $4 ELSE paused_reason END,
+         cursor_index = COALESCE($5, cursor_index),
+         cursor_seq = COALESCE($6, cursor_seq),
+         updated_at = $7
+       WHERE id = $1 AND ${writableBy('$8')}`,
+      [id, patch.status ?? null, patch.pausedReason !== undefined, patch.pausedReason ?? null,
+        patch.cursor?.index ?? null, patch.cursor?.seq ?? null, patch.updatedAt, this.instance],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM webhooks WHERE id = $1', [id]); // deliveries: ON DELETE CASCADE
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async addDelivery(d: NewDelivery): Promise<DeliveryRecord> {
+    const n = await withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ n: number }>(
+        `INSERT INTO webhook_deliveries (webhook, ledger_index, seq, event_type, status, attempts, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING n`,
+        [d.webhook, d.index, d.seq, d.eventType, d.createdAt],
+      );
+      await client.query(
+        `DELETE FROM webhook_deliveries WHERE webhook = $1 AND n <= (
+           SELECT n FROM webhook_deliveries WHERE webhook = $1 ORDER BY n DESC LIMIT 1 OFFSET $2)`,
+        [d.webhook, this.#kept],
+      );
+      return rows[0]!.n;
+    });
+    return { ...d, id: deliveryId(n), status: 'pending', attempts: 0, updatedAt: d.createdAt };
+  }
+
+  async recordAttempt(id: string, patch: AttemptPatch): Promise<void> {
+    await this.#attempt(this.pool, id, patch);
+  }
+
+  async completeDelivery(webhook: string, id: string, patch: AttemptPatch, cursor: Cursor): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      await this.#attempt(client, id, patch);
+      await client.query(
+        `UPDATE webhooks SET cursor_index = $1, cursor_seq = $2, updated_at = $3 WHERE id = $4 AND ${writableBy('$5')}`,
+        [cursor.index, cursor.seq, patch.updatedAt, webhook, this.instance],
+      );
+    });
+  }
+
+  async deliveries(webhook: string, opts: { limit: number; before?: string }): Promise<DeliveryRecord[]> {
+    const before = opts.before === undefined ? Number.MAX_SAFE_INTEGER : (deliveryNumber(opts.before) ?? 0);
+    const { rows } = await this.pool.query<DeliveryRow>(
+      'SELECT * FROM webhook_deliveries WHERE webhook = $1 AND n < $2 ORDER BY n DESC LIMIT $3',
+      [webhook, before, opts.limit],
+    );
+    return rows.map(toDelivery);
+  }
+
+  // ── leases ──
+
+  async acquire(): Promise<string[]> {
+    return withTransaction(this.pool, async (client) => {
+      const renewed = await client.query<{ id: string }>(
+        `UPDATE webhooks SET lease_expires = now() + $2 * interval '1 millisecond' WHERE lease_holder = $1 RETURNING id`,
+        [this.instance, this.leaseMs],
+      );
+      // Free or expired rows that no other instance is claiming right now (SKIP LOCKED: never wait, never both win).
+      const claimed = await client.query<{ id: string }>(
+        `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond'
+         WHERE id IN (SELECT id FROM webhooks WHERE lease_holder IS NULL OR lease_expires < now() ORDER BY id FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [this.instance, this.leaseMs],
+      );
+      return [...renewed.rows, ...claimed.rows].map((r) => r.id).sort();
+    });
+  }
+
+  async take(id: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond' WHERE id = $3`,
+      [this.instance, this.leaseMs, id],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async release(): Promise<void> {
+    await this.pool.query('UPDATE webhooks SET lease_holder = NULL, lease_expires = NULL WHERE lease_holder = $1', [this.instance]);
+  }
+
+  /** Who holds `id`'s lease, if anyone holds an unexpired one (for operators and tests). */
+  async holder(id: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ lease_holder: string | null }>(
+      'SELECT lease_holder FROM webhooks WHERE id = $1 AND lease_expires >= now()',
+      [id],
+    );
+    return rows[0]?.lease_holder ?? undefined;
+  }
+
+  async #attempt(db: Pool | PoolClient, id: string, patch: AttemptPatch): Promise<void> {
+    const n = deliveryNumber(id);
+    if (n === undefined) return;
+    await db.query(
+      `UPDATE webhook_deliveries SET status = $2, attempts = $3, http_status = $4, last_error = $5, updated_at = $6 WHERE n = $1`,
+      [n, patch.status, patch.attempts, patch.httpStatus ?? null, patch.lastError ?? null, patch.updatedAt],
+    );
+  }
+}

@@ -1,0 +1,88 @@
+// PgWebhookStore against the real PostgreSQL (a fresh schema per test): the shared conformance suite, persistence
+// across a reopen, and the delivery leases several API instances use to deliver each webhook exactly once.
+import assert from 'node:assert/strict';
+import { PgWebhookStore } from '../../../server/webhooks/pg-webhook-store.js';
+import { createTestSchema, describePg, type TestSchema } from '../../support/pg.js';
+import { hook, webhookStoreConformance } from './webhook-store-conformance.js';
+
+const T1 = '2026-11-24T00:00:01.000Z';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describePg('PgWebhookStore', (url) => {
+  webhookStoreConformance('PostgreSQL (fresh schema)', async (kept) => {
+    const schema = await createTestSchema(url);
+    return { store: await PgWebhookStore.open(schema.pool(2), { kept }), close: () => schema.drop() };
+  });
+
+  let schema: TestSchema;
+  beforeEach(async () => {
+    schema = await createTestSchema(url);
+  });
+  afterEach(async () => {
+    await schema.drop();
+  });
+
+  const instances = (leaseMs = 60_000): Promise<[PgWebhookStore, PgWebhookStore]> =>
+    Promise.all([PgWebhookStore.open(schema.pool(2), { instance: 'api-1', leaseMs }), PgWebhookStore.open(schema.pool(2), { instance: 'api-2', leaseMs })]);
+
+  it('When the schema is reopened, then webhooks, cursors and deliveries are there and delivery ids keep increasing', async () => {
+    let store = await PgWebhookStore.open(schema.pool(2));
+    await store.create(hook('wh_1'));
+    const first = await store.addDelivery({ webhook: 'wh_1', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    await store.completeDelivery('wh_1', first.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    store = await PgWebhookStore.open(schema.pool(2)); // migration is idempotent
+    assert.deepEqual((await store.get('wh_1'))?.cursor, { index: 7, seq: 1 });
+    const second = await store.addDelivery({ webhook: 'wh_1', index: 8, seq: 0, eventType: 'pledge.released', createdAt: T1 });
+    assert.ok(second.id > first.id);
+  });
+
+  it('When two instances acquire at once, then every webhook is held by exactly one of them', async () => {
+    const [a, b] = await instances();
+    for (let i = 0; i < 40; i++) await a.create(hook(`wh_${String(i).padStart(2, '0')}`));
+    const [heldA, heldB] = await Promise.all([a.acquire(), b.acquire()]);
+    assert.equal(heldA.length + heldB.length, 40);
+    assert.deepEqual([...heldA, ...heldB].sort(), (await a.list()).map((w) => w.id));
+    // Renewing keeps what each holds; nothing moves while both are alive.
+    assert.deepEqual(await a.acquire(), heldA);
+    assert.deepEqual(await b.acquire(), heldB);
+  });
+
+  it('When the holder stops renewing, then its leases expire and the other instance takes them over', async () => {
+    const [a, b] = await instances(300);
+    await a.create(hook('wh_1'));
+    assert.deepEqual(await a.acquire(), ['wh_1']);
+    assert.deepEqual(await b.acquire(), []);
+    assert.equal(await b.holder('wh_1'), 'api-1');
+    await sleep(400);
+    assert.deepEqual(await b.acquire(), ['wh_1']);
+    assert.deepEqual(await a.acquire(), [], 'the old holder learns it lost the lease');
+  });
+
+  it('When the holder releases its leases, then the other instance takes them at once', async () => {
+    const [a, b] = await instances();
+    await a.create(hook('wh_1'));
+    await a.acquire();
+    await a.release();
+    assert.equal(await a.holder('wh_1'), undefined);
+    assert.deepEqual(await b.acquire(), ['wh_1']);
+  });
+
+  it('When another instance holds the lease, then this one cannot move the cursor or status (fencing), but logs attempts', async () => {
+    const [a, b] = await instances();
+    await a.create(hook('wh_1'));
+    await b.take('wh_1');
+    const d = await a.addDelivery({ webhook: 'wh_1', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    await a.completeDelivery('wh_1', d.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    assert.equal(await a.update('wh_1', { status: 'paused', pausedReason: 'x', updatedAt: T1 }), false);
+    const stored = await a.get('wh_1');
+    assert.deepEqual([stored?.cursor, stored?.status], [{ index: 7, seq: 0 }, 'active']);
+    assert.equal((await a.deliveries('wh_1', { limit: 1 }))[0]?.status, 'delivered');
+    assert.equal(await b.update('wh_1', { cursor: { index: 9, seq: 0 }, updatedAt: T1 }), true);
+    assert.equal(await b.take('wh_missing'), false);
+  });
+
+  it('When options are out of range, then opening fails naming them', async () => {
+    await assert.rejects(PgWebhookStore.open(schema.pool(1), { leaseMs: 0 }), /leaseMs/);
+    await assert.rejects(PgWebhookStore.open(schema.pool(1), { kept: 0 }), /kept/);
+  });
+});
