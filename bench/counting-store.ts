@@ -12,7 +12,7 @@ export interface ReadCounts {
   readonly calls: Partial<Record<StoreMethod, number>>;
   /** Milliseconds spent in each method's synchronous part. */
   readonly ms: Partial<Record<StoreMethod, number>>;
-  /** Node hashes read (level 0 = leaf hashes included); each is one point lookup in SQLite. */
+  /** Node hashes read (level 0 = leaf hashes included); SQLite reads those of one `nodes` call in one statement. */
   nodes: number;
 }
 

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import type { DeviceRegisterBody } from '../contracts/tx/device-register.js';
 import { createGateway, type Gateway } from '../iot-gateway/index.js';
 import { systemClock } from '../ledger/clock.js';
+import { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import { GATEWAY_ID } from '../server/system.js';
 import { benchSeed } from './bench-keys.js';
 import { openGatewayLedger } from './gateway-ledger.js';
@@ -64,8 +65,10 @@ function usage(): Usage {
 async function startGateway(m: StartGateway): Promise<{ port: number; close: () => Promise<void> }> {
   const devices = JSON.parse(readFileSync(m.devicesFile, 'utf8')) as DeviceRegisterBody[];
   const ledger = await openGatewayLedger(m.file, devices);
+  // As server/system.ts runs a node: device signatures checked in the worker pool (LH_BENCH_VERIFY_POOL=off: in-thread, for A/B).
+  const verifyPool = process.env.LH_BENCH_VERIFY_POOL === 'off' ? undefined : new VerifyPool();
   const gw: Gateway = await createGateway({
-    db: ledger.db, pipeline: ledger.pipeline, store: ledger.store, gateway: { id: GATEWAY_ID, seed: benchSeed(GATEWAY_ID) },
+    ...(verifyPool === undefined ? {} : { verifyPool }), db: ledger.db, pipeline: ledger.pipeline, store: ledger.store, gateway: { id: GATEWAY_ID, seed: benchSeed(GATEWAY_ID) },
     clock: systemClock, logger: pino({ level: 'silent' }),
     options: {
       mqttHost: '127.0.0.1', mqttPort: 0, batchMs: m.batchMs, batchMax: m.batchMax,
@@ -94,6 +97,7 @@ async function startGateway(m: StartGateway): Promise<{ port: number; close: () 
     async close() {
       await gw.close();
       await ledger.close();
+      await verifyPool?.close();
     },
   };
 }

@@ -320,6 +320,15 @@ export const gatewayIngest: Benchmark = {
         + `\`LH_BATCH_MS\` for their batch to be sealed (or until \`LH_BATCH_MAX\` readings wait). This run sets \`LH_BATCH_MS=${BATCH_MS}\`, `
         + `\`LH_BATCH_MAX=${BATCH_MAX}\`: with the shipped default of 1000 ms the p99 is about 1 s plus the anchor commit, so a deployment that needs `
         + 'anchoring within 1 s must set `LH_BATCH_MS` to 500 or less (twice as many `telemetry.anchor` entries).',
+      'The gateway verifies device signatures in the worker pool (ledger/crypto/verify-pool.ts, one worker on 2 cores), as a node started by '
+        + '`npm start` does; `LH_BENCH_VERIFY_POOL=off` verifies in the main thread instead (A/B). Its CPU per reading counts the worker thread too.',
+      'Where the gateway\'s time goes (V8 CPU profile of the child: `LH_BENCH_CPU_PROF=<dir>` makes each child write one): aedes (MQTT parse, '
+        + 'authorizePublish, PUBACK writes) about a fifth; the SQLite telemetry write about a fifth, most of it the WAL fsync of synchronous=FULL, '
+        + 'which better-sqlite3 runs on the main thread, so nothing else runs on it meanwhile (group commit makes it one fsync per group, e.g. '
+        + '160 single-signed readings, not one per message); RFC 8785 canonicalisation of records and signed bytes, the strict JSON parser and GC '
+        + 'most of the rest. Batches are sealed from the leaf hashes stored with each reading (10,000 readings: about 40–90 ms instead of 200–250 ms '
+        + 'reloading, parsing, re-canonicalising and hashing them). Next step for the throughput targets: the telemetry write (and its fsync) in '
+        + 'a writer thread, so the main thread keeps taking messages while a group is made durable.',
       'The gateway runs with a per-device rate limit of 1,000,000 msg/s (the shipped 50/s would throttle a few devices sending many readings) and '
         + 'every other option at its default (intake queue 20,000 readings: the windows above keep the load below it).',
       `Open-files limit of the benchmark process (inherited by the child): ${openFilesLimit()}. The ${fmt.int(mem.devices)} client sockets live in the benchmark `

@@ -87,6 +87,9 @@ export const serverFanout: Benchmark = {
       notes: [
         'The server serialises the event and writes it to each session in turn on one event loop; the clients\' process competes for the same '
           + '2 cores, so the tail includes the clients\' own time to read 5,000 sockets.',
+        'Not profiled yet. Per session and per committed batch, `StreamSession` runs an access check (`canSeeEvent`), serialises the message '
+          + 'with `JSON.stringify` and calls `ws.send`: the same event is checked and serialised 5,000 times. Likely cheap fixes, not made here: '
+          + 'serialise each event once per batch, and memoise the access decision per (party, event) within a batch.',
       ],
     };
   },

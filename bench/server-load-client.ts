@@ -141,6 +141,13 @@ let prepared: { topic: string; body: string }[][] = [];
 async function prepare(req: Extract<LoadRequest, { kind: 'mqtt-prepare' }>): Promise<number> {
   fleet ??= { clients: await connectAll(req.port, req.devices), devices: req.devices, seq: req.devices.map(() => 0) };
   const f = fleet;
+  // A device the broker dropped meanwhile (e.g. keep-alive missed while the server was overloaded) connects again.
+  for (const [k, c] of f.clients.entries()) {
+    if (!c.connected) {
+      c.end(true);
+      f.clients[k] = await connect(req.port, f.devices[k]!);
+    }
+  }
   const perDevice = Math.ceil((req.rate * req.durationMs) / 1000 / f.devices.length);
   const start = Date.now();
   prepared = f.devices.map((d, k) => {

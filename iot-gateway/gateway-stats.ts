@@ -6,6 +6,8 @@ export interface GatewayStats {
   received: number;
   /** Readings durably stored (then acknowledged). */
   stored: number;
+  /** Store transactions (group commits: one per write, however many messages it carried). */
+  storeWrites: number;
   /** Readings already stored: acknowledged and dropped. */
   duplicates: number;
   /** Messages refused, by code (see formats/rejection.ts). */
@@ -32,7 +34,7 @@ export interface GatewayStats {
 
 export function newStats(): GatewayStats {
   return {
-    received: 0, stored: 0, duplicates: 0, rejected: {}, gaps: 0, batchesSealed: 0, batchesAnchored: 0, readingsAnchored: 0,
+    received: 0, stored: 0, storeWrites: 0, duplicates: 0, rejected: {}, gaps: 0, batchesSealed: 0, batchesAnchored: 0, readingsAnchored: 0,
     anchorFailures: 0, alertsRaised: 0, alertFailures: 0, connectRefused: {}, oversizePackets: 0, aclDenied: 0, subscribeDenied: 0, queueDepth: 0,
   };
 }

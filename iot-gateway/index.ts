@@ -15,6 +15,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../ledger/clock.js';
 import { FastVerifier } from '../ledger/crypto/ed25519-node.js';
+import type { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import type { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
 import type { LedgerStore } from '../ledger/store/ledger-store.js';
 import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
@@ -47,6 +48,8 @@ export interface GatewayOptions {
   readonly mqttPassword?: string;
   /** External broker: how long it keeps the gateway's session (and queued messages) while away. Default 7 days. */
   readonly mqttSessionExpirySeconds?: number;
+  /** External broker: MQTT sessions this gateway holds in the group, i.e. readings in flight at once. Default 8. */
+  readonly mqttSessions?: number;
   readonly batchMs: number;
   readonly batchMax: number;
   /** mqtts for the embedded broker, from PEM files. */
@@ -74,6 +77,8 @@ export interface GatewayDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly options: GatewayOptions;
+  /** Verify device signatures in these worker threads (the caller owns and closes the pool); in-thread when absent. */
+  readonly verifyPool?: VerifyPool;
 }
 
 export interface Gateway {
@@ -113,6 +118,7 @@ async function startSource(
     return startExternalSource(receive, logger, {
       url: options.mqttUrl, clientId: `ledgerhouse-${deps.gateway.id}-${await w.telemetry.instanceId()}`, shareGroup: options.shareGroup ?? SHARE_GROUP,
       ...(options.mqttSessionExpirySeconds === undefined ? {} : { sessionExpirySeconds: options.mqttSessionExpirySeconds }),
+      ...(options.mqttSessions === undefined ? {} : { sessions: options.mqttSessions }),
       ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername, password: options.mqttPassword ?? '' }),
     });
   }
@@ -141,7 +147,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     tickMs: options.monitorTickMs ?? 1000,
   });
   const intake = new Intake({
-    store: telemetry, devices: devices.lookup, clock, verify, skew: options.skew ?? DEFAULT_SKEW, stats, events, logger,
+    store: telemetry, devices: devices.lookup, clock, verify, ...(deps.verifyPool ? { pool: deps.verifyPool } : {}), skew: options.skew ?? DEFAULT_SKEW, stats, events, logger,
     maxQueue: options.maxQueue ?? 20_000,
     onStored: (fresh) => {
       anchorer.noteStored(fresh.length);

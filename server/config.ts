@@ -10,6 +10,7 @@ export interface Config {
   readonly mqttHost: string;
   readonly mqttPort: number;
   readonly mqttUrl: string | undefined;
+  readonly mqttSessions: number;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly role: Role;
@@ -53,6 +54,13 @@ interface Setting {
   readonly doc: string;
 }
 
+/** LH_MQTT_SESSIONS: 1..256 (each is a connection to the broker). */
+function sessions(env: Env): number {
+  const n = positive(env, 'mqttSessions');
+  if (n > 256) throw new ConfigError(`LH_MQTT_SESSIONS=${n}: expected at most 256`);
+  return n;
+}
+
 /** The configuration table. Order = README order. */
 export const SETTINGS = {
   httpHost: { env: 'LH_HTTP_HOST', default: '127.0.0.1', doc: 'Address the HTTP/WebSocket server listens on.' },
@@ -60,6 +68,7 @@ export const SETTINGS = {
   mqttHost: { env: 'LH_MQTT_HOST', default: '127.0.0.1', doc: 'Address the embedded MQTT broker listens on.' },
   mqttPort: { env: 'LH_MQTT_PORT', default: '1883', doc: 'Embedded MQTT broker port (0 = any free port). Pick another if 1883 is taken, e.g. by Mosquitto.' },
   mqttUrl: { env: 'LH_MQTT_URL', default: '', doc: 'External broker URL (mqtt://host:port). Set it to use an external broker instead of the embedded one.' },
+  mqttSessions: { env: 'LH_MQTT_SESSIONS', default: '8', doc: 'With LH_MQTT_URL: MQTT sessions this gateway holds in the shared subscription. A session has one reading in flight (PUBACK waits for the store), so this bounds the readings stored together. 1..256.' },
   dataDir: { env: 'LH_DATA_DIR', default: './data', doc: 'Directory for the SQLite database and the generated keys.' },
   databaseUrl: { env: 'LH_DATABASE_URL', default: '', doc: 'postgres://… to use PostgreSQL instead of SQLite.' },
   role: { env: 'LH_ROLE', default: 'all', doc: 'What this instance runs: all (API and gateway), api (HTTP, WebSocket, webhooks; no broker or gateway), gateway (MQTT intake and anchoring; no HTTP). Several api instances need LH_DATABASE_URL.' },
@@ -197,6 +206,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mqttHost: raw(env, 'mqttHost'),
     mqttPort: port(env, 'mqttPort'),
     mqttUrl,
+    mqttSessions: sessions(env),
     dataDir: path.resolve(raw(env, 'dataDir')),
     databaseUrl,
     role,

@@ -61,7 +61,7 @@ export interface System {
   readonly store: LedgerStore;
   readonly pipeline: CommitPipeline;
   readonly tokens: TokenStore;
-  /** The local SQLite database (the ledger too unless LH_DATABASE_URL is set; telemetry and webhooks always). */
+  /** The local SQLite database (ledger, telemetry and webhooks too unless LH_DATABASE_URL is set). */
   readonly db: SqliteDatabase;
   readonly httpUrl: string;
   readonly logger: Logger;
@@ -193,11 +193,12 @@ export async function startNode(config: Config, clock: Clock, logger: Logger = p
     if (db.open) db.close();
   };
   const gateway = config.role === 'api' ? undefined : await createGateway({
-    db, ...(telemetry === undefined ? {} : { telemetry }), pipeline, store, gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock,
+    db, ...(telemetry === undefined ? {} : { telemetry }), ...(verifyPool === undefined ? {} : { verifyPool }), pipeline, store,
+    gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock,
     logger: logger.child({ component: 'gateway' }),
     options: {
       mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
-      ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl }),
+      ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl, mqttSessions: config.mqttSessions }),
       ...(config.mqttTlsCert === undefined || config.mqttTlsKey === undefined ? {} : { tls: { certFile: config.mqttTlsCert, keyFile: config.mqttTlsKey } }),
       rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue,
       skew: { maxFutureMs: config.telemetryMaxFutureMs, maxAgeMs: config.telemetryMaxAgeMs },

@@ -1,6 +1,7 @@
 // The anchoring driver: every `batchMs` (or as soon as `batchMax` readings wait) it seals the oldest unbatched
-// readings into a batch — root and signed anchor transaction stored in the same write — then submits the anchor to
-// the ledger and records the committed index. At start it first resubmits every sealed, unanchored batch verbatim:
+// readings into a batch (from the leaf hashes the store kept, without reloading the records) — root and signed
+// anchor transaction stored in the same write — then submits the anchor to the ledger and records the committed
+// index. At start it first resubmits every sealed, unanchored batch verbatim:
 // the ledger answers a resubmission with the original index, so a batch is anchored exactly once whatever the
 // moment of a crash (after seal, after commit, before the index was recorded).
 import type { Logger } from 'pino';
@@ -10,7 +11,7 @@ import type { SignedTx } from '../../contracts/types.js';
 import type { GatewayEvents } from '../gateway-events.js';
 import type { GatewayStats } from '../gateway-stats.js';
 import type { BatchRecord, TelemetryStore } from '../store/telemetry-store.js';
-import { batchCut, sealBatch } from './telemetry-batch.js';
+import { batchCut, sealBatch, type SealItem } from './telemetry-batch.js';
 
 export interface AnchorerDeps {
   readonly store: TelemetryStore;
@@ -79,7 +80,7 @@ export class Anchorer {
   async #round(): Promise<void> {
     for (const b of await this.#d.store.unanchoredBatches()) await this.#anchor(b);
     for (let i = 0; i < MAX_BATCHES_PER_ROUND && !this.#closed; i++) {
-      const readings = await this.#d.store.unbatched(this.#d.batchMax);
+      const readings = await this.#unbatched();
       if (readings.length === 0) return;
       const n = batchCut(readings, this.#d.batchMax);
       const batch = sealBatch({
@@ -91,6 +92,12 @@ export class Anchorer {
       this.#d.stats.batchesSealed++;
       await this.#anchor(batch);
     }
+  }
+
+  /** The oldest unbatched readings, as leaves when the store keeps leaf hashes (no record reloaded or re-hashed). */
+  #unbatched(): Promise<readonly SealItem[]> {
+    const { store, batchMax } = this.#d;
+    return store.unbatchedLeaves ? store.unbatchedLeaves(batchMax) : store.unbatched(batchMax);
   }
 
   async #anchor(batch: BatchRecord): Promise<void> {

@@ -1,7 +1,8 @@
 // Sealing readings into a batch: pure. The batch's RFC 6962 root covers leaves RFC 8785(record) of its readings
-// in id order (as records, or as the leaf hashes the store computed once when it stored them); the gateway signs a telemetry.anchor transaction over it whose nonce is the batch id, so anchoring
-// the same batch twice (a retry, a restart) is one ledger entry (the pipeline treats a verbatim resubmission as a
-// duplicate of the original index).
+// in id order (hashed here from records, or the leaf hashes the store computed once when it stored them); the
+// gateway signs a telemetry.anchor transaction over it whose nonce is the batch id, so anchoring the same batch
+// twice (a retry, a restart) is one ledger entry (the pipeline treats a verbatim resubmission as a duplicate of
+// the original index).
 import { MAX_BATCH_READINGS } from '../../contracts/tx/telemetry-anchor.js';
 import type { Tx } from '../../contracts/types.js';
 import { toHex } from '../../ledger/encoding/bytes.js';

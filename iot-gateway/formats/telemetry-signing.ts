@@ -14,7 +14,8 @@ export function signingDomain(message: { readonly kind: string }): Domain {
   return message.kind === 'batch' ? 'readingBatch' : 'reading';
 }
 
-function withoutSig(message: object): object {
+/** The message minus its `sig` member: what the signature covers (after the domain label). */
+export function withoutSig(message: object): object {
   const { sig: _sig, ...rest } = message as { sig?: unknown };
   return rest;
 }

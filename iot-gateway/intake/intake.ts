@@ -1,6 +1,9 @@
-// Telemetry intake, the same for the embedded and the external broker: topic → parse → verify → durable store
-// (group commit: everything that arrives in one event-loop turn is written in one transaction) → outcome. The
-// broker adapter acknowledges only after `receive` resolves with action 'ack', so PUBACK = durably stored.
+// Telemetry intake, the same for the embedded and the external broker: topic → parse → checks → Ed25519 signature
+// (in the worker pool when there is one, so another core verifies while this thread stores) → durable store → outcome.
+// Messages leave verification in the order they arrived (a device's sequence numbers stay in order). Group commit:
+// whatever is verified while a write is in flight, or within one event-loop turn, is written in one transaction
+// (one fsync), and each message is settled when its group is durable. The broker adapter acknowledges only after
+// `receive` resolves with action 'ack', so PUBACK = durably stored.
 import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
 import { parseTelemetry } from '../formats/parse-telemetry.js';
@@ -10,7 +13,8 @@ import type { GatewayEvents } from '../gateway-events.js';
 import { countRejection, type GatewayStats } from '../gateway-stats.js';
 import type { AppendResult, BatchMessage, ReadingRecord, TelemetryStore } from '../store/telemetry-store.js';
 import type { DeviceLookup } from '../verify/device-info.js';
-import { verifyMessage, type VerifyFn } from '../verify/verify-message.js';
+import type { VerifyPool } from '../../ledger/crypto/verify-pool.js';
+import { checkMessage, verdictOf, type Checked, type VerifyFn } from '../verify/verify-message.js';
 
 /**
  * ack: acknowledge (stored, duplicate, or refused for good: resending would not help);
@@ -30,6 +34,8 @@ export interface IntakeDeps {
   readonly devices: DeviceLookup;
   readonly clock: Clock;
   readonly verify: VerifyFn;
+  /** Verify device signatures in these worker threads (same rule); `verify` in this thread when absent or failing. */
+  readonly pool?: VerifyPool;
   readonly skew: { readonly maxFutureMs: number; readonly maxAgeMs: number };
   readonly stats: GatewayStats;
   readonly events: GatewayEvents;
@@ -46,9 +52,23 @@ interface Pending {
   readonly resolve: (o: IntakeOutcome) => void;
 }
 
+/** A message in verification, holding its place in arrival order; `verdict` is set when its signature is checked. */
+interface InLine {
+  readonly checked: Checked;
+  readonly topic: string;
+  readonly receivedAt: string;
+  readonly resolve: (o: IntakeOutcome) => void;
+  verdict?: boolean;
+  /** Settles once the verdict is in and the line has advanced. */
+  checkedOut?: Promise<void>;
+}
+
 export class Intake {
   readonly #d: IntakeDeps;
   #queue: Pending[] = [];
+  /** Messages in verification, in arrival order. */
+  #line: InLine[] = [];
+  /** Readings in verification or waiting for the store (the back-pressure measure). */
   #queued = 0;
   #flushing: Promise<void> | undefined;
   #scheduled = false;
@@ -66,20 +86,57 @@ export class Intake {
     const parsed = parseTelemetry(payload);
     if (!parsed.ok) return Promise.resolve(this.#refuse(topic, parsed.code, parsed.detail));
     const device = this.#d.devices(arrival.device);
-    const v = verifyMessage(parsed.message, arrival, device, { nowMs: this.#d.clock.now(), ...this.#d.skew, verify: this.#d.verify });
-    if (!v.ok) return Promise.resolve(this.#refuse(topic, v.code, v.detail));
-    if (this.#queued + v.readings.length > this.#d.maxQueue) {
+    const checked = checkMessage(parsed.message, arrival, device, { nowMs: this.#d.clock.now(), ...this.#d.skew });
+    if (!checked.ok) return Promise.resolve(this.#refuse(topic, checked.code, checked.detail));
+    const n = checked.readings.length;
+    if (this.#queued + n > this.#d.maxQueue) {
       return Promise.resolve(this.#refuse(topic, 'OVERLOADED', `${this.#queued} readings wait for the store (limit ${this.#d.maxQueue})`));
     }
-    const receivedAt = new Date(this.#d.clock.now()).toISOString();
-    const records = v.readings.map((r) => ({ ...r, ...v.evidence, receivedAt }) as ReadingRecord);
-    const message = v.batchMessage && 'batch' in v.evidence ? { digest: v.evidence.batch, bytes: v.batchMessage } : undefined;
+    this.#queued += n;
+    stats.queueDepth = this.#queued;
     return new Promise((resolve) => {
-      this.#queue.push({ records, ...(message ? { message } : {}), resolve });
-      this.#queued += records.length;
-      stats.queueDepth = this.#queued;
-      this.#schedule();
+      const item: InLine = { checked, topic, receivedAt: new Date(this.#d.clock.now()).toISOString(), resolve };
+      this.#line.push(item);
+      item.checkedOut = this.#signature(checked).catch(() => false).then((ok) => {
+        item.verdict = ok;
+        this.#advance();
+      });
     });
+  }
+
+  /** THE RULE on the message's signature: in the pool when it is up, else (or when it fails) in this thread. */
+  async #signature(checked: Checked): Promise<boolean> {
+    const job = checked.job;
+    if (job === undefined) return false;
+    const { pool, verify } = this.#d;
+    if (pool?.ready) {
+      try {
+        return await pool.verify(job.sig, job.msg, job.publicKey);
+      } catch (e) {
+        this.#d.logger.warn({ err: e }, 'verification pool failed; verifying in the main thread');
+      }
+    }
+    return verify(job.sig, job.msg, job.publicKey);
+  }
+
+  /** Move the verified head of the line, in arrival order, to the store queue (or refuse it). */
+  #advance(): void {
+    let moved = false;
+    while (this.#line.length > 0 && this.#line[0]!.verdict !== undefined) {
+      const item = this.#line.shift()!;
+      const v = verdictOf(item.checked, item.verdict!);
+      if (!v.ok) {
+        this.#queued -= item.checked.readings.length;
+        this.#d.stats.queueDepth = this.#queued;
+        item.resolve(this.#refuse(item.topic, v.code, v.detail));
+        continue;
+      }
+      const records = v.readings.map((r) => ({ ...r, ...v.evidence, receivedAt: item.receivedAt }) as ReadingRecord);
+      const message = v.batchMessage && 'batch' in v.evidence ? { digest: v.evidence.batch, bytes: v.batchMessage } : undefined;
+      this.#queue.push({ records, ...(message ? { message } : {}), resolve: item.resolve });
+      moved = true;
+    }
+    if (moved) this.#schedule();
   }
 
   #refuse(topic: string, code: RejectionCode, detail: string): IntakeOutcome {
@@ -110,6 +167,7 @@ export class Intake {
     let results: AppendResult[];
     try {
       results = await this.#d.store.append(records, messages);
+      this.#d.stats.storeWrites++;
     } catch (e) {
       this.#d.logger.error({ err: e, readings: records.length }, 'telemetry store failed; nothing acknowledged');
       for (const p of batch) p.resolve(this.#refuse('', 'STORE_FAILED', (e as Error).message));
@@ -145,10 +203,10 @@ export class Intake {
     this.#d.onStored(fresh);
   }
 
-  /** Resolves once everything queued so far is stored (or failed). */
+  /** Resolves once everything received so far is verified and stored (or failed). */
   async drain(): Promise<void> {
-    for (let i = 0; i < 1000 && (this.#queue.length > 0 || this.#flushing !== undefined || this.#scheduled); i++) {
-      await (this.#flushing ?? new Promise<void>((r) => setImmediate(r)));
+    for (let i = 0; i < 1000 && (this.#line.length > 0 || this.#queue.length > 0 || this.#flushing !== undefined || this.#scheduled); i++) {
+      await (this.#flushing ?? this.#line[0]?.checkedOut ?? new Promise<void>((r) => setImmediate(r)));
     }
   }
 }

@@ -59,7 +59,7 @@ export interface PgTelemetryOptions {
 }
 
 const INSTANCE = /^[a-z0-9][a-z0-9-]{0,31}$/;
-/** An append repeated after another gateway committed one of its (device, seq) at the same moment. */
+/** How often an append that PostgreSQL aborted as a deadlock (40P01) is tried, in all. */
 const APPEND_ATTEMPTS = 3;
 
 interface ReadingRow { id: number; record: string; batch_id: string | null }

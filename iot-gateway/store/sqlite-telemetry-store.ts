@@ -1,9 +1,13 @@
 // SQLite TelemetryStore (better-sqlite3), sharing the ledger's database file under its own migration scope. Opened
 // through openSqlite, so WAL + synchronous=FULL: when `append` returns, the readings are on disk and may be
 // acknowledged. Each call is one synchronous transaction; statements are prepared once. Records are kept as their
-// RFC 8785 text, which is exactly the Merkle leaf, so a proof never depends on re-serialisation.
+// RFC 8785 text, which is exactly the Merkle leaf, so a proof never depends on re-serialisation; the leaf hash is
+// computed from that text once, at append, and kept beside it, so sealing a batch reads 32 bytes per reading
+// instead of loading, parsing and re-canonicalising the record.
 import { randomBytes } from 'node:crypto';
+import { utf8 } from '../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../ledger/encoding/canonical.js';
+import { hashLeaf } from '../../ledger/merkle/hash.js';
 import { migrate, openSqlite, type Migration, type SqliteDatabase } from '../../ledger/store/sqlite-database.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
 import {
@@ -12,13 +16,14 @@ import {
   type BatchMessage,
   type BatchRecord,
   type ReadingPage,
+  type ReadingLeaf,
   type ReadingQuery,
   type ReadingRecord,
   type StoredReading,
   type TelemetryStore,
 } from './telemetry-store.js';
 
-const MIGRATIONS: readonly Migration[] = [{
+export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
   version: 1,
   sql: `
     CREATE TABLE tl_readings (id INTEGER PRIMARY KEY, device TEXT NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL,
@@ -37,9 +42,17 @@ const MIGRATIONS: readonly Migration[] = [{
   version: 2,
   // Evidence lookup: which camera readings anchored a clip with this SHA-256.
   sql: `CREATE INDEX tl_readings_segment ON tl_readings (json_extract(record, '$.segment.sha256')) WHERE kind = 'camera';`,
+}, {
+  version: 3,
+  // RFC 6962 leaf hash of the record text, written at append. Rows stored before this version keep NULL and are
+  // hashed from their record when they are sealed.
+  sql: 'ALTER TABLE tl_readings ADD COLUMN leaf BLOB;',
 }];
 
 interface ReadingRow { id: number; record: string; batch_id: string | null }
+/** A device's high-water mark during one write: as read at its first reading, and whether the write moved it. */
+interface HighWater { seq: number | undefined; moved: boolean }
+interface LeafRow { id: number; device: string; ts: string; leaf: Buffer | null; record: string | null }
 interface BatchRow { value: string; anchor_index: number | null; anchor_tx_hash: string | null }
 
 function toStored(row: ReadingRow): StoredReading {
@@ -64,11 +77,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
   constructor(dbOrFile: SqliteDatabase | string) {
     this.#owned = typeof dbOrFile === 'string';
     this.#db = typeof dbOrFile === 'string' ? openSqlite(dbOrFile) : dbOrFile;
-    migrate(this.#db, 'telemetry', MIGRATIONS);
+    migrate(this.#db, 'telemetry', TELEMETRY_MIGRATIONS);
     const db = this.#db;
     this.#s = {
       bySeq: db.prepare('SELECT id FROM tl_readings WHERE device = ? AND seq = ?').pluck(),
-      insert: db.prepare('INSERT INTO tl_readings (device, seq, ts, kind, record) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO tl_readings (device, seq, ts, kind, record, leaf) VALUES (?, ?, ?, ?, ?, ?)'),
       hw: db.prepare('SELECT seq FROM tl_high_water WHERE device = ?').pluck(),
       setHw: db.prepare('INSERT INTO tl_high_water (device, seq) VALUES (?, ?) ON CONFLICT(device) DO UPDATE SET seq = excluded.seq'),
       gap: db.prepare('INSERT OR IGNORE INTO tl_gaps (device, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?)'),
@@ -82,6 +95,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
       segments: db.prepare("SELECT id, record, batch_id FROM tl_readings WHERE kind = 'camera' AND json_extract(record, '$.segment.sha256') = ? ORDER BY id LIMIT 100"),
       latestKind: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1'),
       unbatched: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?'),
+      unbatchedLeaves: db.prepare(`SELECT id, device, ts, leaf, CASE WHEN leaf IS NULL THEN record END AS record
+        FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?`),
       seal: db.prepare('UPDATE tl_readings SET batch_id = ? WHERE id BETWEEN ? AND ? AND batch_id IS NULL'),
       insertBatch: db.prepare('INSERT INTO tl_batches (id, first_id, value) VALUES (?, ?, ?)'),
       anchored: db.prepare('UPDATE tl_batches SET anchor_index = ?, anchor_tx_hash = ? WHERE id = ?'),
@@ -95,7 +110,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.#instance = this.#ensureInstance();
     this.#appendTx = db.transaction((records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => {
       for (const m of messages) this.#s.message.run(m.digest, m.bytes);
-      return records.map((r) => this.#appendOne(r));
+      const marks = new Map<string, HighWater>();
+      const out = records.map((r) => this.#appendOne(r, marks));
+      for (const [device, m] of marks) if (m.moved) this.#s.setHw.run(device, m.seq); // once per device and write
+      return out;
     });
     this.#batchTx = db.transaction((b: BatchRecord) => {
       const sealed = this.#s.seal.run(b.id, b.firstId, b.lastId).changes;
@@ -117,12 +135,23 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return id;
   }
 
-  #appendOne(r: ReadingRecord): AppendResult {
-    const existing = this.#s.bySeq.get(r.device, r.seq) as number | undefined;
-    const decision = classifySeq(this.#s.hw.get(r.device) as number | undefined, r.seq, existing !== undefined);
+  /** `marks`: each device's high-water mark as this write moves it, written back once at the end of the write. */
+  #appendOne(r: ReadingRecord, marks: Map<string, HighWater>): AppendResult {
+    let mark = marks.get(r.device);
+    if (mark === undefined) {
+      mark = { seq: this.#s.hw.get(r.device) as number | undefined, moved: false };
+      marks.set(r.device, mark);
+    }
+    // Every stored seq of a device is at most its high-water mark, so only a seq at or below it can be stored already.
+    const existing = mark.seq !== undefined && r.seq <= mark.seq ? this.#s.bySeq.get(r.device, r.seq) as number | undefined : undefined;
+    const decision = classifySeq(mark.seq, r.seq, existing !== undefined);
     if (decision.status === 'duplicate') return { status: 'duplicate', id: existing! };
-    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, canonicalJson(r)).lastInsertRowid);
-    this.#s.setHw.run(r.device, decision.highWater);
+    const text = canonicalJson(r); // RFC 8785: the Merkle leaf, serialised once
+    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, text, hashLeaf(utf8(text))).lastInsertRowid);
+    if (decision.highWater !== mark.seq) {
+      mark.seq = decision.highWater;
+      mark.moved = true;
+    }
     if (!decision.gap) return { status: 'stored', id };
     this.#s.gap.run(r.device, decision.gap.from, decision.gap.to, r.receivedAt);
     return { status: 'stored', id, gap: decision.gap };
@@ -171,6 +200,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async unbatched(limit: number): Promise<StoredReading[]> {
     return (this.#s.unbatched.all(limit) as ReadingRow[]).map(toStored);
+  }
+
+  async unbatchedLeaves(limit: number): Promise<ReadingLeaf[]> {
+    return (this.#s.unbatchedLeaves.all(limit) as LeafRow[]).map((row) => ({
+      id: row.id, device: row.device, ts: row.ts,
+      leafHash: row.leaf === null ? hashLeaf(utf8(row.record ?? '')) : new Uint8Array(row.leaf.buffer, row.leaf.byteOffset, row.leaf.length),
+    }));
   }
 
   async createBatch(batch: BatchRecord): Promise<void> {

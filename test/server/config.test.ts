@@ -21,10 +21,13 @@ describe('Configuration', () => {
     const bad: Record<string, string> = {
       LH_HTTP_PORT: '70000', LH_MQTT_PORT: 'x', LH_DEMO: 'maybe', LH_ORIGIN: 'has space', LH_LOG_LEVEL: 'loud',
       LH_DATABASE_URL: 'mysql://x', LH_MQTT_URL: 'http://x', LH_BATCH_MS: '0', LH_ROLE: 'web', LH_WEBHOOK_LEASE_MS: '0',
+      LH_MQTT_SESSIONS: '0',
     };
     for (const [name, value] of Object.entries(bad)) {
       assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${name}=`) || (e as Error).message.includes(name), name);
     }
+    assert.throws(() => loadConfig({ LH_MQTT_SESSIONS: '257' }), /LH_MQTT_SESSIONS=257: expected at most 256/);
+    assert.equal(loadConfig({ LH_MQTT_SESSIONS: '3' }).mqttSessions, 3);
   });
 
   it('When the settings table is read, then every entry has a variable, a default and a doc line', () => {

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import type { BatchRecord, TelemetryStore } from '../../../iot-gateway/store/telemetry-store.js';
 import { BatchConflict } from '../../../iot-gateway/store/telemetry-store.js';
+import { readingLeafHash } from '../../../iot-gateway/anchor/telemetry-batch.js';
+import { toHex } from '../../../ledger/encoding/bytes.js';
 import { iso, record, T0 } from '../support/readings.js';
 
 export interface TelemetryStoreHarness {
@@ -104,6 +106,17 @@ export function telemetryStoreConformance(adapter: string, open: () => Promise<T
       assert.deepEqual(await h.store.unanchoredBatches(), []);
       assert.deepEqual((await h.store.batch('tb-x-1'))!.anchor, { index: 7, txHash: 'ff'.repeat(32) });
       assert.equal((await h.store.reading(1))!.batchId, 'tb-x-1');
+    });
+
+    it('When the adapter offers unbatchedLeaves, then it lists the unbatched readings with their RFC 6962 leaf hashes', async function () {
+      if (h.store.unbatchedLeaves === undefined) this.skip(); // optional fast path of the port
+      const rs = [0, 1, 2].map((s) => record('d-1', s));
+      await h.store.append([...rs, record('d-2', 0)]);
+      await h.store.createBatch(batchOver('tb-x-1', 1, 1));
+      const leaves = await h.store.unbatchedLeaves!(2);
+      assert.deepEqual(leaves.map((l) => [l.id, l.device, l.ts, toHex(l.leafHash)]), [
+        [2, 'd-1', rs[1]!.ts, toHex(readingLeafHash(rs[1]!))], [3, 'd-1', rs[2]!.ts, toHex(readingLeafHash(rs[2]!))],
+      ]);
     });
 
     it('When a batch overlaps a sealed one or names the wrong count, then BatchConflict and nothing changes', async () => {

@@ -1,8 +1,12 @@
-// The intake without a broker: a real memory store, real verification. Group commit, back-pressure, store failure.
+// The intake without a broker: a real memory store, real verification (in this thread, or in a real worker pool).
+// Group commit, arrival order through the pool, back-pressure, store failure.
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { FastVerifier } from '../../../ledger/crypto/ed25519-node.js';
 import { ManualClock } from '../../../ledger/clock.js';
+import { VerifyPool } from '../../../ledger/crypto/verify-pool.js';
+import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
+import { testKey } from '../../support/ledger-harness.js';
 import { GatewayEvents } from '../../../iot-gateway/gateway-events.js';
 import { newStats } from '../../../iot-gateway/gateway-stats.js';
 import { Intake, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
@@ -75,5 +79,54 @@ describe('iot-gateway intake', () => {
       const o = await i.receive(t, bytes(signed(weight('scale-1', 0, 1))));
       assert.deepEqual([o.action, o.action !== 'ack' && o.code], ['disconnect', 'TOPIC_MISMATCH'], t);
     }
+  });
+
+  describe('with the worker pool', () => {
+    let pool: VerifyPool;
+    beforeEach(async () => {
+      pool = new VerifyPool({ size: 2, maxBatch: 4 });
+      for (let i = 0; i < 500 && !pool.ready; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(pool.ready, 'the pool started');
+    });
+    afterEach(() => pool.close());
+
+    it('When signatures are verified in the pool, then messages are stored in arrival order and a forged one alone is refused', async () => {
+      const { i, stats, stored, deps } = intake({ pool, maxQueue: 1000 });
+      const messages = Array.from({ length: 40 }, (_, seq) => (seq === 17
+        ? signReading(weight('scale-1', seq, seq), testKey('mallory').seed)
+        : signed(weight('scale-1', seq, seq))));
+      const out = await Promise.all(messages.map((m) => i.receive(topic, bytes(m))));
+      assert.deepEqual(out.map((o, n) => (o.action === 'ack' && o.status === 'rejected' ? `${n}:${o.code}` : o.action === 'ack' && o.status)).filter((x) => x !== 'stored'), ['17:SIGNATURE_INVALID']);
+      assert.deepEqual(stored, Array.from({ length: 39 }, (_, n) => n + 1), 'dense ids');
+      const seqs = await Promise.all(stored.map(async (id) => (await deps.store.reading(id))!.record.seq));
+      assert.deepEqual(seqs, messages.map((m) => m.seq).filter((s) => s !== 17), 'stored in arrival order');
+      assert.deepEqual(await deps.store.gaps('scale-1'), [{ device: 'scale-1', from: 17, to: 17, detectedAt: iso(T0) }]);
+      assert.equal(stats.gaps, 1);
+      assert.ok(pool.verified >= 40, 'the workers checked the signatures');
+    });
+
+    it('When a verification worker dies with messages in flight, then they are verified in this thread and nothing is lost', async () => {
+      const one = new VerifyPool({ size: 1 });
+      try {
+        for (let n = 0; n < 500 && !one.ready; n++) await new Promise((r) => setTimeout(r, 10));
+        const { i, stored } = intake({ pool: one });
+        const pending = [0, 1, 2].map((seq) => i.receive(topic, bytes(signed(weight('scale-1', seq, seq)))));
+        one.crashOneWorker(); // reaches the worker before the batch of these three
+        const out = await Promise.all(pending);
+        assert.deepEqual(out.map((o) => o.action === 'ack' && o.status), ['stored', 'stored', 'stored']);
+        assert.deepEqual(stored, [1, 2, 3]);
+        assert.equal(one.replacements, 1);
+      } finally {
+        await one.close();
+      }
+    });
+
+    it('When the device key does not verify a batch in the pool, then SIGNATURE_INVALID and nothing is stored', async () => {
+      const { i, deps } = intake({ pool });
+      const b = { ...batchOf('scale-1', [{ seq: 0, ts: iso(T0), kind: 'load-cell', values: { kg: 1 } }]), sig: signed(weight('scale-1', 0, 1)).sig };
+      const o = await i.receive(topic, bytes(b));
+      assert.deepEqual([o.action, o.action === 'ack' && o.status, 'code' in o && o.code], ['ack', 'rejected', 'SIGNATURE_INVALID']);
+      assert.equal(await deps.store.reading(1), undefined);
+    });
   });
 });

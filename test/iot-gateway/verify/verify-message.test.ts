@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { FastVerifier } from '../../../ledger/crypto/ed25519-node.js';
 import { verify as portableVerify } from '../../../ledger/crypto/ed25519.js';
 import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
-import { DEFAULT_SKEW, verifyMessage, type Arrival, type VerifyContext } from '../../../iot-gateway/verify/verify-message.js';
+import type { ReadingBatch } from '../../../iot-gateway/formats/telemetry-message.js';
+import { checkMessage, DEFAULT_SKEW, verdictOf, verifyMessage, type Arrival, type VerifyContext } from '../../../iot-gateway/verify/verify-message.js';
+import { toHex } from '../../../ledger/encoding/bytes.js';
+import { canonicalBytes } from '../../../ledger/encoding/canonical.js';
+import { sha256 } from '../../../ledger/merkle/sha256.js';
 import { testKey } from '../../support/ledger-harness.js';
 import { batchOf, device, iso, signed, T0, weight } from '../support/readings.js';
 
@@ -38,8 +42,19 @@ describe('iot-gateway verify: verifyMessage', () => {
     assert.ok(v.ok);
     assert.equal(v.readings.length, 2);
     assert.equal(v.readings[1]!.device, 'scale-1');
-    assert.match('batch' in v.evidence ? v.evidence.batch : '', /^[0-9a-f]{64}$/);
+    assert.ok('batch' in v.evidence);
     assert.ok(v.batchMessage instanceof Uint8Array);
+    assert.deepEqual(v.batchMessage, canonicalBytes(b), 'the kept bytes are exactly RFC 8785 of the signed message');
+    assert.equal(v.evidence.batch, toHex(sha256(canonicalBytes(b))));
+  });
+
+  it('When a batch carries a member that sorts after sig, then the kept bytes are still RFC 8785 of the whole message', () => {
+    const b = { ...batchOf('scale-1', [{ seq: 1, ts: iso(T0), kind: 'load-cell', values: { kg: 1 } }]), zz: 1 } as unknown as ReadingBatch;
+    const checked = checkMessage(b, at, scale, ctx);
+    assert.ok(checked.ok);
+    const v = verdictOf(checked, true);
+    assert.ok(v.ok);
+    assert.deepEqual(v.batchMessage, canonicalBytes(b));
   });
 
   it('When the signature is by another key, or a single-reading signature is presented as a batch, then SIGNATURE_INVALID', () => {
