@@ -38,7 +38,7 @@ import { LocalTelemetryFeed } from './stream/telemetry-feed.js';
 import { createWebhooks } from './webhooks/webhooks.js';
 import { webhookOptions } from './webhooks/webhook-settings.js';
 import { streamOptions } from './stream/stream-settings.js';
-import { openFanOut } from './follow/fan-out.js';
+import { openCommits, openFanOut, type Commits } from './follow/fan-out.js';
 import { bridgeTelemetry } from './telemetry-bridge.js';
 import { SqliteRefusalLog } from './refusals/refusal-log.js';
 import { createMetrics } from './http/metrics.js';
@@ -185,7 +185,11 @@ export async function startNode(config: Config, clock: Clock, logger: Logger = p
   const demo = config.demo
     ? await seedDemo({ pipeline, store, tokens, dataDir: config.dataDir, clock, operatorKey: { id: OPERATOR_ID, seed: keys.operator.seed } })
     : undefined;
+  // Every commit of the log, whoever made it (the shared log followed in PostgreSQL): started before the gateway and
+  // API read their initial state, so nothing committed meanwhile is missed.
+  const source = await openCommits(store, pipeline, { logger: logger.child({ component: 'follower' }) });
   const closeLedger = async (): Promise<void> => {
+    await source.close();
     await pipeline.close();
     await verifyPool?.close();
     await telemetry?.close(); // before the ledger store ends the pool they share
@@ -193,7 +197,8 @@ export async function startNode(config: Config, clock: Clock, logger: Logger = p
     if (db.open) db.close();
   };
   const gateway = config.role === 'api' ? undefined : await createGateway({
-    db, ...(telemetry === undefined ? {} : { telemetry }), ...(verifyPool === undefined ? {} : { verifyPool }), pipeline, store,
+    db, ...(telemetry === undefined ? {} : { telemetry }), ...(verifyPool === undefined ? {} : { verifyPool }), store,
+    pipeline: { submit: (signed) => pipeline.submit(signed), onCommit: (listener) => source.commits.onCommit(listener) },
     gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock,
     logger: logger.child({ component: 'gateway' }),
     options: {
@@ -208,7 +213,7 @@ export async function startNode(config: Config, clock: Clock, logger: Logger = p
     throw e;
   });
   const api = config.role === 'gateway' ? undefined : await startApi({
-    config, clock, logger, keys, db, store, tokens, pipeline, verifierKey: signer.verifierKey, gateway, telemetry: gateway?.telemetry ?? telemetry, extras,
+    config, clock, logger, keys, db, store, tokens, pipeline, source, verifierKey: signer.verifierKey, gateway, telemetry: gateway?.telemetry ?? telemetry, extras,
   }).catch(async (e: unknown) => {
     await gateway?.close({ anchor: false });
     await closeLedger();
@@ -237,6 +242,7 @@ interface ApiDeps {
   readonly store: LedgerStore;
   readonly tokens: TokenStore;
   readonly pipeline: CommitPipeline;
+  readonly source: Commits;
   readonly verifierKey: string;
   /** The gateway in this process, if any: its metrics and live readings. */
   readonly gateway: Gateway | undefined;
@@ -275,7 +281,7 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
   };
   const feed = new LocalTelemetryFeed();
   const unbridge = gateway === undefined ? () => {} : bridgeTelemetry(gateway, store, feed);
-  const fanOut = await openFanOut(store, pipeline, db, { webhookLeaseMs: config.webhookLeaseMs, logger: logger.child({ component: 'follower' }) });
+  const fanOut = await openFanOut(store, deps.source, db, { webhookLeaseMs: config.webhookLeaseMs, logger: logger.child({ component: 'follower' }) });
   const webhooks = createWebhooks({
     store: fanOut.webhookStore, ledger: store, commits: fanOut.commits, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
     ...(fanOut.leases === undefined ? {} : { leases: fanOut.leases }),

@@ -20,7 +20,7 @@ export interface FanOut {
   readonly webhookStore: WebhookStore;
   /** Present when instances share the webhook store. */
   readonly leases: WebhookLeases | undefined;
-  /** Stop following (after the stream and webhooks closed). */
+  /** Release what the fan-out holds (the commits source is closed by its owner). */
   close(): Promise<void>;
 }
 
@@ -31,21 +31,39 @@ export interface FanOutOptions {
   readonly pollMs?: number;
 }
 
-export async function openFanOut(store: LedgerStore, pipeline: CommitPipeline, db: SqliteDatabase, opts: FanOutOptions): Promise<FanOut> {
-  if (!(store instanceof PgLedgerStore)) {
-    return { commits: pipeline, webhookStore: new SqliteWebhookStore(db), leases: undefined, close: async () => {} };
-  }
-  const webhookStore = await PgWebhookStore.open(store.pool, { leaseMs: opts.webhookLeaseMs });
+/** Where this instance's commits come from: the local pipeline (SQLite), or the shared log followed (PostgreSQL). */
+export interface Commits {
+  readonly commits: CommitSource;
+  /** Stop following (after everything listening to it closed). */
+  close(): Promise<void>;
+}
+
+/**
+ * With the ledger in PostgreSQL, follow the shared log from its current end: every commit, whichever instance made
+ * it (the gateway's device directory and covenant monitor need registrations and pledges committed elsewhere as much
+ * as the stream and webhooks do). Start it before reading initial state, so nothing committed meanwhile is missed.
+ */
+export async function openCommits(store: LedgerStore, pipeline: CommitPipeline, opts: Pick<FanOutOptions, 'logger' | 'pollMs'>): Promise<Commits> {
+  if (!(store instanceof PgLedgerStore)) return { commits: pipeline, close: async () => {} };
   const follower = new PgFollower(store, {
     ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
     onError: (err) => opts.logger.warn({ err }, 'follower: reading the log failed; retrying'),
   });
   const commits = await FollowerCommitSource.start(store, follower);
   return {
-    commits, webhookStore, leases: webhookStore,
+    commits,
     async close() {
       await commits.close();
       await follower.close();
     },
   };
+}
+
+/** Webhook state for the commits `source` delivers: shared with leases in PostgreSQL, local in SQLite. */
+export async function openFanOut(store: LedgerStore, source: Commits, db: SqliteDatabase, opts: FanOutOptions): Promise<FanOut> {
+  if (!(store instanceof PgLedgerStore)) {
+    return { commits: source.commits, webhookStore: new SqliteWebhookStore(db), leases: undefined, close: async () => {} };
+  }
+  const webhookStore = await PgWebhookStore.open(store.pool, { leaseMs: opts.webhookLeaseMs });
+  return { commits: source.commits, webhookStore, leases: webhookStore, close: async () => {} };
 }
