@@ -329,7 +329,8 @@ export const gatewayIngest: Benchmark = {
         + 'most of the rest. Batches are sealed from the leaf hashes stored with each reading (10,000 readings: about 40–90 ms instead of 200–250 ms '
         + 'reloading, parsing, re-canonicalising and hashing them). Next step for the throughput targets: the telemetry write (and its fsync) in '
         + 'a writer thread, so the main thread keeps taking messages while a group is made durable.',
-      'Single-signed rounds are bound by that fsync, not by CPU: the gateway child\'s CPU/wall stays well below 1 while each round waits. In an '
+      'A single-signed round whose gateway CPU/wall is well below 1 was waiting rather than computing: on that fsync (or on other load on the '
+        + 'shared machine); with a whole core the gateway is CPU-bound at about 240 µs per reading (aedes alone: about 25). In an '
         + 'in-process run of the intake alone on this machine (4,000 single-signed readings, 160 in flight, SQLite on a temp file), the store took '
         + '25 writes of 160 readings, about 14 ms each of which the row inserts are about 4 ms: the rest is the fsync, during which the event '
         + 'loop (aedes, parsing, PUBACKs) stands still.',

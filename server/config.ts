@@ -77,7 +77,7 @@ export const SETTINGS = {
   publicUrl: { env: 'LH_PUBLIC_URL', default: '', doc: 'Base URL printed and embedded in QR codes (defaults to http://host:port).' },
   demo: { env: 'LH_DEMO', default: 'true', doc: 'Seed demo parties, receipts and a pledge into an empty log on start.' },
   logLevel: { env: 'LH_LOG_LEVEL', default: 'info', doc: 'Log level: fatal, error, warn, info, debug, trace, silent.' },
-  batchMs: { env: 'LH_BATCH_MS', default: '1000', doc: 'Telemetry batch period in ms before a batch root is anchored.' },
+  batchMs: { env: 'LH_BATCH_MS', default: '500', doc: 'Telemetry batch period in ms before a batch root is anchored: a reading reaches a signed checkpoint about this long plus one commit after it is stored.' },
   batchMax: { env: 'LH_BATCH_MAX', default: '10000', doc: 'Most readings in one anchored telemetry batch.' },
   mqttTlsCert: { env: 'LH_MQTT_TLS_CERT', default: '', doc: 'PEM certificate (chain) file: the embedded broker then speaks only mqtts on LH_MQTT_PORT. Set together with LH_MQTT_TLS_KEY.' },
   mqttTlsKey: { env: 'LH_MQTT_TLS_KEY', default: '', doc: 'PEM private key file of LH_MQTT_TLS_CERT (keep it mode 0600).' },

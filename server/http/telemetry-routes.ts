@@ -6,7 +6,7 @@ import type { Alert, Device, Pledge, Receipt } from '../../contracts/state.js';
 import type { Clock } from '../../ledger/clock.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
 import { buildReadingProof } from '../../iot-gateway/reading-proof.js';
-import type { TelemetryStore } from '../../iot-gateway/store/telemetry-store.js';
+import type { StoredReading, TelemetryStore } from '../../iot-gateway/store/telemetry-store.js';
 import type { AccessControl } from '../access/access-control.js';
 import { requirePrincipal, type Principal } from '../auth/authenticate.js';
 import type { ApiRoute } from './api-route.js';
@@ -32,9 +32,78 @@ const TIME = { type: 'string', format: 'date-time' } as const;
 /** Kilograms per unit of receipt quantity, for comparing load cells with the receipt (undefined: not by weight). */
 const KG_PER_UNIT: Readonly<Record<string, number>> = { kg: 1, t: 1000 };
 
+/** Devices watching the receipt's lot, found through the state's reference index on `lot` (not a scan of the warehouse). */
 async function devicesOfLot(store: LedgerStore, r: Receipt): Promise<Device[]> {
-  const mine = await store.queryState({ kind: 'device', ref: r.warehouse, limit: 500 });
-  return mine.map((d) => d.object as unknown as Device).filter((d) => d.lot === r.lot && d.site === r.site);
+  const found: Device[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await store.queryState({ kind: 'device', ref: r.lot, limit: 500, ...(after === undefined ? {} : { after }) });
+    for (const { object } of page) {
+      const d = object as unknown as Device;
+      if (d.lot === r.lot && d.site === r.site && d.warehouse === r.warehouse) found.push(d);
+    }
+    if (page.length < 500) return found;
+    after = page[page.length - 1]!.object.id;
+  }
+}
+
+/** What a collateral answer takes from the ledger state; it changes only when the log grows. */
+interface CollateralState {
+  readonly pledge: Pledge;
+  readonly receipt: Receipt;
+  readonly openAlerts: readonly Alert[];
+  readonly devices: readonly Device[];
+  readonly anchor: { anchoredAt?: string; lastReadingAt?: string; index?: number } | undefined;
+}
+
+async function loadCollateralState(deps: TelemetryRouteDeps, p: Principal, id: string): Promise<CollateralState | undefined> {
+  const pledge = (await deps.access.readable(p, 'pledge', id)) as unknown as Pledge | undefined;
+  if (pledge === undefined) return undefined;
+  const receipt = (await deps.store.getState([{ kind: 'receipt', id: pledge.receipt }])).get(`receipt:${pledge.receipt}`)!.object as unknown as Receipt;
+  const openAlerts = (await deps.store.queryState({ kind: 'alert', ref: receipt.id, limit: 500 }))
+    .map((a) => a.object as unknown as Alert)
+    .filter((a) => a.status === 'open');
+  const devices = await devicesOfLot(deps.store, receipt);
+  const anchor = (await deps.store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as CollateralState['anchor'];
+  return { pledge, receipt, openAlerts, devices, anchor };
+}
+
+/** Most (caller, pledge) answers kept per ledger size; past it the cache starts over. */
+const COLLATERAL_CACHE_MAX = 1_000;
+
+/**
+ * The collateral state per (caller, pledge), valid for one ledger size: state is written in the same store commit
+ * as the entries that change it, so a grown log drops everything. The visibility decision is cached with it (null:
+ * not visible), keyed by the caller's party and role, which are themselves ledger state.
+ */
+class CollateralCache {
+  #size = -1;
+  readonly #entries = new Map<string, CollateralState | null>();
+
+  async get(deps: TelemetryRouteDeps, p: Principal, id: string): Promise<CollateralState | undefined> {
+    const size = await deps.store.size();
+    if (size !== this.#size) {
+      this.#entries.clear();
+      this.#size = size;
+    }
+    const key = `${p.role}\u0000${p.partyId}\u0000${id}`;
+    let state = this.#entries.get(key);
+    if (state === undefined) {
+      state = (await loadCollateralState(deps, p, id)) ?? null;
+      if (this.#size === size) {
+        if (this.#entries.size >= COLLATERAL_CACHE_MAX) this.#entries.clear();
+        this.#entries.set(key, state);
+      }
+    }
+    return state ?? undefined;
+  }
+}
+
+/** Latest reading and latest load-cell reading of a device: one read when the latest reading is itself a load cell's. */
+async function latestReadings(telemetry: TelemetryStore, d: Device): Promise<{ reading: StoredReading | undefined; weight: StoredReading | undefined }> {
+  const reading = await telemetry.latest(d.id);
+  if (!d.kinds.includes('load-cell')) return { reading, weight: undefined };
+  if (reading === undefined || reading.record.kind === 'load-cell') return { reading, weight: reading };
+  return { reading, weight: await telemetry.latest(d.id, 'load-cell') };
 }
 
 async function canSeeDevice(deps: TelemetryRouteDeps, p: Principal, d: Device): Promise<boolean> {
@@ -69,6 +138,7 @@ async function sha256OfBody(req: AsyncIterable<Buffer>, limit: number): Promise<
 }
 
 export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
+  const collateral = new CollateralCache();
   return [
     {
       method: 'post', path: '/v1/evidence/verify', tag: 'evidence', access: 'token; only readings of devices visible to the caller',
@@ -95,20 +165,15 @@ export function telemetryRoutes(deps: TelemetryRouteDeps): ApiRoute[] {
       summary: "The bank's view: receipt, covenants and their status, latest reading per device, last anchor, open alerts, quantity coverage",
       responses: { 200: { description: 'collateral status' } },
       async handler(req, res) {
-        const p = requirePrincipal(res);
-        const pledge = (await deps.access.readable(p, 'pledge', String(req.params['id']))) as unknown as Pledge | undefined;
-        if (pledge === undefined) throw new HttpProblem('NOT_FOUND', `no pledge '${String(req.params['id'])}' visible to you`);
-        const receipt = (await deps.store.getState([{ kind: 'receipt', id: pledge.receipt }])).get(`receipt:${pledge.receipt}`)!.object as unknown as Receipt;
-        const alerts = (await deps.store.queryState({ kind: 'alert', ref: receipt.id, limit: 500 }))
-          .map((a) => a.object as unknown as Alert)
-          .filter((a) => a.status === 'open');
-        const devices = await devicesOfLot(deps.store, receipt);
-        const latest = await Promise.all(devices.map(async (d) => ({ device: d, reading: await deps.telemetry.latest(d.id) })));
-        const weights = await Promise.all(devices.filter((d) => d.kinds.includes('load-cell')).map((d) => deps.telemetry.latest(d.id, 'load-cell')));
+        const id = String(req.params['id']);
+        const state = await collateral.get(deps, requirePrincipal(res), id);
+        if (state === undefined) throw new HttpProblem('NOT_FOUND', `no pledge '${id}' visible to you`);
+        const { pledge, receipt, openAlerts: alerts, devices, anchor } = state;
+        const latest = await Promise.all(devices.map(async (d) => ({ device: d, ...(await latestReadings(deps.telemetry, d)) })));
+        const weights = latest.filter(({ device }) => device.kinds.includes('load-cell')).map(({ weight }) => weight);
         const measuredKg = weights.reduce((sum, w) => sum + ((w?.record as { values?: { kg?: number } } | undefined)?.values?.kg ?? 0), 0);
         const perUnit = KG_PER_UNIT[receipt.unit];
         const pledgedKg = perUnit === undefined ? undefined : Number(receipt.quantity) * perUnit;
-        const anchor = (await deps.store.getState([{ kind: 'meta', id: 'anchor' }])).get('meta:anchor')?.object as { anchoredAt?: string; lastReadingAt?: string; index?: number } | undefined;
         const silenceMs = (pledge.covenants.deviceSilence?.maxGapSeconds ?? DEFAULT_SILENCE_S) * 1000;
         const covenants = Object.keys(pledge.covenants).map((covenant) => {
           const open = alerts.filter((a) => a.covenant === covenant);

@@ -37,20 +37,46 @@ export interface SessionDeps {
 }
 
 /**
- * An event's message, serialised once however many sessions send it: a committed batch's records are the same objects
- * for every session, so fanning one alert out to 5,000 clients stringifies it once, not 5,000 times.
+ * An event's message, serialised and UTF-8 encoded once however many sessions send it: a committed batch's records
+ * are the same objects for every session, so fanning one alert out to 5,000 clients encodes it once, not 5,000 times.
  */
-const eventMessages = new WeakMap<EventRecord, string>();
+const eventMessages = new WeakMap<EventRecord, Buffer>();
 
-function eventMessage(record: EventRecord, channel: Channel): string {
+function eventMessage(record: EventRecord, channel: Channel): Buffer {
   let data = eventMessages.get(record);
   if (data === undefined) {
     const msg: ServerMessage = { type: 'event', channel, index: record.index, seq: record.seq, event: record.event };
-    data = JSON.stringify(msg);
+    data = Buffer.from(JSON.stringify(msg), 'utf8');
     eventMessages.set(record, data);
   }
   return data;
 }
+
+/**
+ * Access decisions per event record and caller (role and party), shared by the sessions a batch fans out to: the
+ * decision depends only on the event, the caller's party and the state, so 5,000 sessions of one bank ask the store
+ * once per event. Records of a replay page are fresh objects, so a replay decides against the state it reads.
+ */
+const eventDecisions = new WeakMap<EventRecord, Map<string, Promise<boolean>>>();
+
+function canSeeRecord(access: AccessControl, principal: Principal, record: EventRecord): Promise<boolean> {
+  let byCaller = eventDecisions.get(record);
+  if (byCaller === undefined) {
+    byCaller = new Map();
+    eventDecisions.set(record, byCaller);
+  }
+  const key = `${principal.role}\u0000${principal.partyId}`;
+  let decision = byCaller.get(key);
+  if (decision === undefined) {
+    decision = access.canSeeEvent(principal, record.event);
+    byCaller.set(key, decision);
+    decision.catch(() => byCaller.delete(key)); // a failed check is not remembered; the session reports its own failure
+  }
+  return decision;
+}
+
+/** ws sends a Buffer as a binary frame unless told otherwise; every server message is JSON text. */
+const TEXT_FRAME = { binary: false } as const;
 
 type InboxItem = { readonly kind: 'batch'; readonly batch: CommittedBatch } | { readonly kind: 'reading'; readonly reading: LiveReading };
 
@@ -250,7 +276,7 @@ export class StreamSession {
     this.#cursor = { index: record.index, seq: record.seq };
     const channel = channelOf(record.event);
     if (this.#channels?.has(channel) !== true) return;
-    if (!(await this.deps.access.canSeeEvent(this.principal, record.event))) return;
+    if (!(await canSeeRecord(this.deps.access, this.principal, record))) return;
     await this.#send(eventMessage(record, channel));
   }
 
@@ -260,18 +286,18 @@ export class StreamSession {
     await this.#send({ type: 'checkpoint', channel: 'ledger', size: cp.size, note: cp.note }); // public, like /v1/ledger/checkpoint
   }
 
-  /** Send a message (or its already serialised JSON). */
-  async #send(msg: ServerMessage | string): Promise<void> {
+  /** Send a message (or its already serialised JSON, UTF-8 encoded), always as a text frame. */
+  async #send(msg: ServerMessage | Buffer): Promise<void> {
     if (this.#closing) return;
     const { highWaterBytes, maxBufferedBytes } = this.deps.limits;
     if (this.ws.bufferedAmount > highWaterBytes) await this.#waitForDrain();
     if (this.#closing) return;
-    const data = typeof msg === 'string' ? msg : JSON.stringify(msg);
-    if (this.ws.bufferedAmount + Buffer.byteLength(data) > maxBufferedBytes) {
+    const data = Buffer.isBuffer(msg) ? msg : Buffer.from(JSON.stringify(msg), 'utf8');
+    if (this.ws.bufferedAmount + data.length > maxBufferedBytes) {
       this.close(CLOSE.slowConsumer, `slow consumer: more than ${maxBufferedBytes} bytes unread`);
       return;
     }
-    this.ws.send(data, this.#onWritten);
+    this.ws.send(data, TEXT_FRAME, this.#onWritten);
   }
 
   #waitForDrain(): Promise<void> {

@@ -90,6 +90,21 @@ describe('Collateral, telemetry and evidence endpoints (real gateway, real MQTT)
     assert.equal((await get(`/v1/pledges/${pledge}/collateral`, 'bank-b')).status, 404);
   });
 
+  it("When the lot's devices change after a collateral answer, then the next answer shows them; another warehouse's lot of the same name stays out", async () => {
+    const devicesOf = async () => ((await get(`/v1/pledges/${pledge}/collateral`, 'bank-a')).body['devices'] as { id: string; registration: string; status: string; lastReading: unknown }[]);
+    assert.deepEqual((await devicesOf()).map((d) => d.id).sort(), ['cam-1', 'scale-1']); // answered (and kept) before the change
+    const otherWarehouse = await w.h.register('wh-b', 'warehouse');
+    await w.h.submit('device.register', { id: 'scale-other', warehouse: 'wh-b', site: 'site-1', kinds: ['load-cell'], publicKey: testKey('scale-other').publicKeyB64, lot: 'LOT-1' }, [otherWarehouse]);
+    await w.registerDevice('scale-2', ['load-cell'], { lot: 'LOT-1' });
+    const added = await devicesOf();
+    assert.deepEqual(added.map((d) => d.id).sort(), ['cam-1', 'scale-1', 'scale-2']);
+    assert.deepEqual(added.find((d) => d.id === 'scale-2'), { id: 'scale-2', kinds: ['load-cell'], registration: 'active', status: 'silent', lastReading: null });
+    await w.revokeDevice('scale-2');
+    assert.equal((await devicesOf()).find((d) => d.id === 'scale-2')?.status, 'revoked');
+    assert.equal((await get(`/v1/pledges/${pledge}/collateral`, 'bank-b')).status, 404);
+    assert.equal((await get('/v1/pledges/pl-999999999999/collateral', 'bank-a')).status, 404);
+  });
+
   it('When readings are listed and proven, then the two-level proof verifies; another bank cannot see the device', async () => {
     const page = await get('/v1/telemetry?device=scale-1', 'bank-a');
     const readings = page.body['readings'] as { id: number }[];

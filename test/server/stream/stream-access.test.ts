@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CHANNELS } from '../../../server/stream/channels.js';
 import type { ServerMessage } from '../../../server/stream/stream-protocol.js';
-import { issueBody, pledgeBody, runLifecycle } from '../../support/lifecycle.js';
+import { LOT, issueBody, pledgeBody, runLifecycle } from '../../support/lifecycle.js';
 import { openStreamHarness, type StreamClient, type StreamHarness } from './stream-harness.js';
 
 const ALL = [...CHANNELS];
@@ -46,6 +46,22 @@ describe('server/stream: each party sees only what it may read', () => {
     const replayA = await subscribed('bank-a', from);
     assert.deepEqual(replayA.messages.filter((m) => mentions(m, [r3, pledgeB])), []);
     assert.ok(replayA.messages.some((m) => mentions(m, [pledgeA])));
+  });
+
+  it("When several sessions of two banks share each committed batch, then every session gets its own bank's events only, as text frames", async () => {
+    const sessions = [];
+    for (let i = 0; i < 3; i++) for (const party of ['bank-b', 'bank-a']) sessions.push({ party, client: await subscribed(party) });
+    const { warehouse, bob, bankB: bankBKey } = h.cast;
+    await h.ledger.submit('lot.deposit', { ...LOT, lot: 'LOT-SESSIONS' }, [warehouse]);
+    const issued = await h.ledger.submit('receipt.issue', { ...issueBody('50.000', 'bob'), lot: 'LOT-SESSIONS' }, [warehouse]);
+    const receipt = `rc-${String(issued.index).padStart(12, '0')}`;
+    const pledge = `pl-${String((await h.ledger.submit('pledge.create', pledgeBody(receipt, 'bank-b'), [bob, bankBKey])).index).padStart(12, '0')}`;
+    const checkpointed = (c: StreamClient) => c.waitFor((m) => m.type === 'checkpoint' && m.size > issued.index + 1);
+    await Promise.all(sessions.map(({ client }) => checkpointed(client)));
+    for (const { party, client } of sessions) {
+      assert.equal(client.messages.some((m) => m.type === 'event' && mentions(m, [pledge])), party === 'bank-b', `${party} session`);
+      assert.equal(client.binaryFrames, 0);
+    }
   });
 
   it('When a holder subscribes to receipts only, then it gets its receipt events and no pledge events', async () => {

@@ -102,11 +102,14 @@ export async function openStreamHarness(options: Partial<StreamOptions> = {}, ha
 /** A real ws client that records every message and how the connection ended. */
 export class StreamClient {
   readonly messages: ServerMessage[] = [];
+  /** Messages that arrived as binary frames (every server message must be a text frame: browsers get a Blob otherwise). */
+  binaryFrames = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binaryFrames += 1;
       this.messages.push(JSON.parse(String(data)) as ServerMessage);
       for (const w of this.#waiters) w();
     });
