@@ -87,9 +87,11 @@ export const serverFanout: Benchmark = {
       notes: [
         'The server serialises the event and writes it to each session in turn on one event loop; the clients\' process competes for the same '
           + '2 cores, so the tail includes the clients\' own time to read 5,000 sockets.',
-        'Not profiled yet. Per session and per committed batch, `StreamSession` runs an access check (`canSeeEvent`), serialises the message '
-          + 'with `JSON.stringify` and calls `ws.send`: the same event is checked and serialised 5,000 times. Likely cheap fixes, not made here: '
-          + 'serialise each event once per batch, and memoise the access decision per (party, event) within a batch.',
+        'Per committed batch, each event is serialised once and framed once (RFC 6455 text frame, unmasked as server frames are), and the '
+          + 'same bytes are written to every subscribed socket; the access decision (`canSeeEvent`) is made once per (role, party) and event '
+          + 'and shared by the sessions of that party. A CPU profile of the server over 3 alerts to 5,000 subscribers before these changes: '
+          + '272 ms of server CPU per alert, `ws` framing per client with a corked two-buffer writev, 19 % garbage collection; after: '
+          + '162 ms per alert (both under the profiler), most of it the one `write` system call per socket (41 % of samples), 5 % GC.',
       ],
     };
   },

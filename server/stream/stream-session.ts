@@ -13,6 +13,7 @@ import type { Principal } from '../auth/authenticate.js';
 import { channelOf, type Channel } from './channels.js';
 import type { ReadingAccess } from './reading-access.js';
 import { CLOSE, StreamProtocolError, parseClientMessage, type ServerMessage } from './stream-protocol.js';
+import { textFrame, writeFrame } from './shared-frame.js';
 import type { LiveReading } from './telemetry-feed.js';
 
 export interface StreamLimits {
@@ -36,20 +37,27 @@ export interface SessionDeps {
   readonly onError: (err: unknown) => void;
 }
 
-/**
- * An event's message, serialised and UTF-8 encoded once however many sessions send it: a committed batch's records
- * are the same objects for every session, so fanning one alert out to 5,000 clients encodes it once, not 5,000 times.
- */
-const eventMessages = new WeakMap<EventRecord, Buffer>();
+/** A message serialised once for many sessions: its UTF-8 JSON and the complete text frame carrying it. */
+interface SharedMessage {
+  readonly data: Buffer;
+  readonly frame: Buffer;
+}
 
-function eventMessage(record: EventRecord, channel: Channel): Buffer {
-  let data = eventMessages.get(record);
-  if (data === undefined) {
+/**
+ * An event's message, serialised and framed once however many sessions send it: a committed batch's records are the
+ * same objects for every session, so fanning one alert out to 5,000 clients stringifies and frames it once.
+ */
+const eventMessages = new WeakMap<EventRecord, SharedMessage>();
+
+function eventMessage(record: EventRecord, channel: Channel): SharedMessage {
+  let shared = eventMessages.get(record);
+  if (shared === undefined) {
     const msg: ServerMessage = { type: 'event', channel, index: record.index, seq: record.seq, event: record.event };
-    data = Buffer.from(JSON.stringify(msg), 'utf8');
-    eventMessages.set(record, data);
+    const data = Buffer.from(JSON.stringify(msg), 'utf8');
+    shared = { data, frame: textFrame(data) };
+    eventMessages.set(record, shared);
   }
-  return data;
+  return shared;
 }
 
 /**
@@ -286,17 +294,19 @@ export class StreamSession {
     await this.#send({ type: 'checkpoint', channel: 'ledger', size: cp.size, note: cp.note }); // public, like /v1/ledger/checkpoint
   }
 
-  /** Send a message (or its already serialised JSON, UTF-8 encoded), always as a text frame. */
-  async #send(msg: ServerMessage | Buffer): Promise<void> {
+  /** Send a message, or one already serialised and framed for many sessions; always as a text frame. */
+  async #send(msg: ServerMessage | SharedMessage): Promise<void> {
     if (this.#closing) return;
     const { highWaterBytes, maxBufferedBytes } = this.deps.limits;
     if (this.ws.bufferedAmount > highWaterBytes) await this.#waitForDrain();
     if (this.#closing) return;
-    const data = Buffer.isBuffer(msg) ? msg : Buffer.from(JSON.stringify(msg), 'utf8');
+    const shared = 'frame' in msg ? msg : undefined;
+    const data = shared?.data ?? Buffer.from(JSON.stringify(msg), 'utf8');
     if (this.ws.bufferedAmount + data.length > maxBufferedBytes) {
       this.close(CLOSE.slowConsumer, `slow consumer: more than ${maxBufferedBytes} bytes unread`);
       return;
     }
+    if (shared !== undefined && writeFrame(this.ws, shared.frame, this.#onWritten)) return;
     this.ws.send(data, TEXT_FRAME, this.#onWritten);
   }
 
