@@ -39,6 +39,7 @@ import {
   type StoredReading,
   type TelemetryStore,
 } from './telemetry-store.js';
+import { toBatch, toStored, type BatchRow, type ReadingRow } from './telemetry-rows.js';
 
 /** Advisory lock class of the telemetry batcher ('LH' 0003); the second key is the schema's oid. */
 export const BATCHER_LOCK_CLASS = 0x4c48_0003;
@@ -62,21 +63,10 @@ const INSTANCE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** How often an append that PostgreSQL aborted as a deadlock (40P01) is tried, in all. */
 const APPEND_ATTEMPTS = 3;
 
-interface ReadingRow { id: number; record: string; batch_id: string | null }
-interface BatchRow { value: string; anchor_index: number | null; anchor_tx_hash: string | null }
 
 const READING_COLS = 'id, record, batch_id';
 const BATCH_COLS = 'value, anchor_index, anchor_tx_hash';
 
-function toStored(row: ReadingRow): StoredReading {
-  const record = JSON.parse(row.record) as ReadingRecord;
-  return row.batch_id === null ? { id: row.id, record } : { id: row.id, record, batchId: row.batch_id };
-}
-
-function toBatch(row: BatchRow): BatchRecord {
-  const b = JSON.parse(row.value) as BatchRecord;
-  return row.anchor_index === null ? b : { ...b, anchor: { index: row.anchor_index, txHash: row.anchor_tx_hash ?? '' } };
-}
 
 const key = (device: string, seq: number): string => `${device}\n${seq}`;
 

@@ -22,6 +22,7 @@ import {
   type StoredReading,
   type TelemetryStore,
 } from './telemetry-store.js';
+import { toBatch, toStored, type BatchRow, type ReadingRow } from './telemetry-rows.js';
 
 export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
   version: 1,
@@ -49,21 +50,10 @@ export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
   sql: 'ALTER TABLE tl_readings ADD COLUMN leaf BLOB;',
 }];
 
-interface ReadingRow { id: number; record: string; batch_id: string | null }
 /** A device's high-water mark during one write: as read at its first reading, and whether the write moved it. */
 interface HighWater { seq: number | undefined; moved: boolean }
 interface LeafRow { id: number; device: string; ts: string; leaf: Buffer | null; record: string | null }
-interface BatchRow { value: string; anchor_index: number | null; anchor_tx_hash: string | null }
 
-function toStored(row: ReadingRow): StoredReading {
-  const record = JSON.parse(row.record) as ReadingRecord;
-  return row.batch_id === null ? { id: row.id, record } : { id: row.id, record, batchId: row.batch_id };
-}
-
-function toBatch(row: BatchRow): BatchRecord {
-  const b = JSON.parse(row.value) as BatchRecord;
-  return row.anchor_index === null ? b : { ...b, anchor: { index: row.anchor_index, txHash: row.anchor_tx_hash ?? '' } };
-}
 
 export class SqliteTelemetryStore implements TelemetryStore {
   readonly #db: SqliteDatabase;

@@ -17,15 +17,21 @@ import { record } from '../iot-gateway/support/readings.js';
 import { createTestSchema, describePg } from '../support/pg.js';
 import { tempDir } from '../support/temp-dir.js';
 
+/** A fresh schema and data directory, and the configuration of a gateway-only node on them. */
+async function gatewayNode(url: string) {
+  const schema = await createTestSchema(url);
+  const tmp = tempDir();
+  const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
+  const config = loadConfig({
+    LH_ROLE: 'gateway', LH_MQTT_PORT: '0', LH_DATA_DIR: tmp.dir, LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_DATABASE_URL: databaseUrl,
+  });
+  return { schema, tmp, config };
+}
+
 describePg('A gateway node on PostgreSQL', (url) => {
   it('When LH_DATABASE_URL is set, then the gateway stores telemetry in PostgreSQL under an instance id that survives a restart', async function () {
     this.timeout(60_000);
-    const schema = await createTestSchema(url);
-    const tmp = tempDir();
-    const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
-    const config = loadConfig({
-      LH_ROLE: 'gateway', LH_MQTT_PORT: '0', LH_DATA_DIR: tmp.dir, LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_DATABASE_URL: databaseUrl,
-    });
+    const { schema, tmp, config } = await gatewayNode(url);
     try {
       const node = await startNode(config, systemClock);
       let instance: string;
@@ -54,12 +60,7 @@ describePg('A gateway node on PostgreSQL', (url) => {
 
   it('When a device is registered through another sequencer, then the gateway node learns it from the shared log and lets it connect', async function () {
     this.timeout(60_000);
-    const schema = await createTestSchema(url);
-    const tmp = tempDir();
-    const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
-    const config = loadConfig({
-      LH_ROLE: 'gateway', LH_MQTT_PORT: '0', LH_DATA_DIR: tmp.dir, LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_DATABASE_URL: databaseUrl,
-    });
+    const { schema, tmp, config } = await gatewayNode(url);
     const node = await startNode(config, systemClock);
     const store = await PgLedgerStore.open(schema.pool(2));
     const fast = new FastVerifier();
