@@ -10,10 +10,12 @@
 // them over from the stored cursor. A clean shutdown releases its leases so the takeover is immediate.
 //
 // Fencing: the cursor and status of a webhook held by another instance's unexpired lease cannot be written from
-// here (`update` returns false, `completeDelivery` records the attempt but leaves the cursor). An instance that lost
-// its lease while a delivery was in flight (a long pause, a replay taken over by another instance) can therefore
-// never move the cursor backwards or past the new holder; at worst it delivers an event once more, which receivers
-// already deduplicate on (index, seq) (delivery is at least once).
+// here (`update` returns false, `completeDelivery` records the attempt but leaves the cursor). A delivery moves the
+// cursor forward only: an instance that lost its lease while a delivery was in flight (a long pause) and writes after
+// the new holder went further, or released, cannot move the cursor backwards; at worst an event is delivered once
+// more, which receivers already deduplicate on (index, seq) (delivery is at least once). Known gap: such a stale
+// write that lands while nobody holds the lease, just after an owner's replay moved the cursor back, can skip part
+// of the replay; a lease generation checked on every write would close it.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -160,7 +162,8 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
     await withTransaction(this.pool, async (client) => {
       await this.#attempt(client, id, patch);
       await client.query(
-        `UPDATE webhooks SET cursor_index = $1, cursor_seq = $2, updated_at = $3 WHERE id = $4 AND ${writableBy('$5')}`,
+        `UPDATE webhooks SET cursor_index = $1, cursor_seq = $2, updated_at = $3
+         WHERE id = $4 AND ${writableBy('$5')} AND (cursor_index, cursor_seq) < ($1, $2)`, // a delivery moves the cursor forward only
         [cursor.index, cursor.seq, patch.updatedAt, webhook, this.instance],
       );
     });

@@ -45,6 +45,7 @@ const FORBIDDEN: readonly (readonly [string, number, Family, string])[] = [
   ['240.0.0.0', 4, 'ipv4', 'reserved (includes broadcast)'],
   ['::', 128, 'ipv6', 'unspecified'],
   ['::1', 128, 'ipv6', 'loopback'],
+  ['::', 96, 'ipv6', 'IPv4-compatible IPv6 (deprecated, RFC 4291 §2.5.5.1)'],
   ['::ffff:0:0', 96, 'ipv6', 'IPv4-mapped IPv6 (RFC 4291 §2.5.5.2)'],
   ['64:ff9b::', 96, 'ipv6', 'NAT64 (RFC 6052)'],
   ['100::', 64, 'ipv6', 'discard-only (RFC 6666)'],
@@ -85,10 +86,11 @@ export class UrlPolicy {
     this.#lookup = options.lookup ?? systemLookup;
     const names = new Set<string>();
     for (const entry of options.allowHosts ?? []) {
-      const [net, prefix] = entry.split('/');
+      const [net, prefix, ...rest] = entry.split('/');
       if (net !== undefined && isIP(net) !== 0) {
         const family = familyOf(net);
-        const bits = prefix === undefined ? (family === 'ipv6' ? 128 : 32) : Number(prefix);
+        // Digits only: Number('') is 0, and '10.0.0.0/' must not allow every address.
+        const bits = prefix === undefined ? (family === 'ipv6' ? 128 : 32) : rest.length === 0 && /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
         if (!Number.isInteger(bits) || bits < 0 || bits > (family === 'ipv6' ? 128 : 32)) throw new RangeError(`allowHosts: '${entry}' has an invalid prefix length`);
         this.#allowNets.addSubnet(net, bits, family);
       } else if (/^[a-z0-9.-]+$/i.test(entry) && prefix === undefined) {

@@ -81,6 +81,18 @@ describePg('PgWebhookStore', (url) => {
     assert.equal(await b.take('wh_missing'), false);
   });
 
+  it('When an instance that lost its lease completes a delivery after the new holder went further and released, then the cursor does not go back', async () => {
+    const [a, b] = await instances();
+    await a.create(hook('wh_2'));
+    await b.take('wh_2');
+    const late = await a.addDelivery({ webhook: 'wh_2', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    const done = await b.addDelivery({ webhook: 'wh_2', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    await b.completeDelivery('wh_2', done.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 9, seq: 0 });
+    await b.release();
+    await a.completeDelivery('wh_2', late.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    assert.deepEqual((await a.get('wh_2'))?.cursor, { index: 9, seq: 0 });
+  });
+
   it('When options are out of range, then opening fails naming them', async () => {
     await assert.rejects(PgWebhookStore.open(schema.pool(1), { leaseMs: 0 }), /leaseMs/);
     await assert.rejects(PgWebhookStore.open(schema.pool(1), { kept: 0 }), /kept/);

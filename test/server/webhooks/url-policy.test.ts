@@ -25,7 +25,7 @@ describe('server/webhooks: the webhook URL policy (SSRF)', () => {
       ['::ffff:127.0.0.1', /IPv4-mapped/], ['::ffff:8.8.8.8', /IPv4-mapped/],
       ['224.0.0.1', /multicast/], ['ff02::1', /multicast/],
       ['0.0.0.0', /unspecified/], ['::', /unspecified/], ['255.255.255.255', /reserved/],
-      ['192.0.2.10', /documentation/], ['64:ff9b::a00:1', /NAT64/],
+      ['192.0.2.10', /documentation/], ['64:ff9b::a00:1', /NAT64/], ['::127.0.0.1', /IPv4-compatible/],
     ];
     for (const [address, reason] of cases) assert.match(forbiddenRange(address) ?? 'public', reason, address);
     for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111']) {
@@ -69,6 +69,9 @@ describe('server/webhooks: the webhook URL policy (SSRF)', () => {
   it('When an allowlist entry is malformed, then the policy throws naming it', () => {
     assert.throws(() => new UrlPolicy({ allowHosts: ['10.0.0.0/40'] }), /'10\.0\.0\.0\/40'/);
     assert.throws(() => new UrlPolicy({ allowHosts: ['bad host!'] }), /'bad host!'/);
+    // An empty or extra prefix is not /0 (which would allow every address).
+    assert.throws(() => new UrlPolicy({ allowHosts: ['10.0.0.0/'] }), /'10\.0\.0\.0\/'/);
+    assert.throws(() => new UrlPolicy({ allowHosts: ['10.0.0.0/8/8'] }), /'10\.0\.0\.0\/8\/8'/);
   });
 
   describe('at delivery time', () => {
