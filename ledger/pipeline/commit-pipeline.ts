@@ -105,11 +105,24 @@ export class CommitPipeline {
     this.#lastTimeMs = lastTimeMs;
   }
 
-  /** Load the right edge of the tree from the store and check it against the latest checkpoint. */
+  /**
+   * Load the right edge of the tree from the store and check it against the latest checkpoint. The reads are not one
+   * snapshot: when another sequencer commits between them the check fails with the log grown, so it is read again;
+   * a mismatch while the size stays the same is a real inconsistency.
+   */
   static async open(opts: PipelineOptions): Promise<CommitPipeline> {
-    const size = await opts.store.size();
-    const edge: RightEdge = { size, hashes: await opts.store.nodes(edgeIds(size)) };
-    await opts.signer.checkResume(opts.store, edgeRoot(edge), size);
+    let size: number;
+    let edge: RightEdge;
+    for (let attempt = 1; ; attempt++) {
+      size = await opts.store.size();
+      edge = { size, hashes: await opts.store.nodes(edgeIds(size)) };
+      try {
+        await opts.signer.checkResume(opts.store, edgeRoot(edge), size);
+        break;
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS || !(e instanceof LedgerError) || (await opts.store.size()) === size) throw e;
+      }
+    }
     let lastTimeMs = 0;
     if (size > 0) {
       const [last] = await opts.store.entries(size - 1, size);

@@ -39,4 +39,42 @@ describe('Two sequencers on one log', () => {
       tmp.remove();
     }
   });
+
+  it('When another sequencer commits while a pipeline opens, then open reads the log again instead of reporting it inconsistent', async () => {
+    const tmp = tempDir();
+    const file = path.join(tmp.dir, 'ledger.db');
+    const fast = new FastVerifier();
+    const verify = (s: Uint8Array, m: Uint8Array, k: Uint8Array) => fast.verify(s, m, k);
+    const signer = new LogSigner(ORIGIN, testKey('log').seed);
+    const clock = new ManualClock();
+    const stores = [new SqliteLedgerStore(file), new SqliteLedgerStore(file)];
+    try {
+      const operator = testKey(OPERATOR_ID);
+      const a = await CommitPipeline.open({ store: stores[0]!, clock, signer, verify, services: contractServices() });
+      await a.submit(buildTx('ledger.genesis', { origin: ORIGIN, operator: { id: OPERATOR_ID, name: 'Op', publicKey: operator.publicKeyB64 } }, [operator]));
+      // The opening store commits through `a` between reading the tree and reading the latest checkpoint, once.
+      let raced = false;
+      const racing = new Proxy(stores[1]!, {
+        get(target, prop, receiver) {
+          if (prop === 'latestCheckpoint' && !raced) {
+            raced = true;
+            return async () => {
+              await a.submit(buildTx('party.register', { id: 'p-race', role: 'holder', name: 'P', publicKey: testKey('p-race').publicKeyB64 }, [operator]));
+              return target.latestCheckpoint();
+            };
+          }
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const b = await CommitPipeline.open({ store: racing, clock, signer, verify, services: contractServices() });
+      assert.equal(raced, true, 'the commit happened during open');
+      assert.equal(b.size, 2);
+      await a.close();
+      await b.close();
+    } finally {
+      for (const s of stores) await s.close();
+      tmp.remove();
+    }
+  });
 });
