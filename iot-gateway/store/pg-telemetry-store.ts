@@ -23,7 +23,9 @@
 //   and its successor) can never seal one reading into two batches; the loser gets BatchConflict.
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { utf8 } from '../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../ledger/encoding/canonical.js';
+import { hashLeaf } from '../../ledger/merkle/hash.js';
 import { checkMigrated, migratePg } from '../../ledger/store/pg/migrations.js';
 import { isPgError, openPgPool, schemaLockKey, withTransaction, type PgPoolOptions } from '../../ledger/store/pg/pg-pool.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
@@ -35,6 +37,7 @@ import {
   type BatchRecord,
   type ReadingPage,
   type ReadingQuery,
+  type ReadingLeaf,
   type ReadingRecord,
   type StoredReading,
   type TelemetryStore,
@@ -112,6 +115,13 @@ const APPEND_SQL = `
     ON CONFLICT (device, from_seq) DO NOTHING
   )
   SELECT ord::int AS ord, id, prev FROM stored`;
+
+/** The leading run of consecutive ids: a hole (an append still in flight or rolled back) ends the batch before it. */
+function consecutive<R extends { id: number }>(rows: readonly R[]): R[] {
+  let n = rows.length === 0 ? 0 : 1;
+  while (n < rows.length && rows[n]!.id === rows[n - 1]!.id + 1) n++;
+  return rows.slice(0, n);
+}
 
 export class PgTelemetryStore implements TelemetryStore {
   readonly #lockKey: readonly [number, number];
@@ -270,9 +280,17 @@ export class PgTelemetryStore implements TelemetryStore {
       `SELECT ${READING_COLS} FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT $1`,
       [limit],
     );
-    let n = 1;
-    while (n < rows.length && rows[n]!.id === rows[n - 1]!.id + 1) n++;
-    return rows.slice(0, n).map(toStored);
+    return consecutive(rows).map(toStored);
+  }
+
+  /** As `unbatched`, as leaves: the record column is the RFC 8785 text, hashed as stored (no parse, no re-serialising). */
+  async unbatchedLeaves(limit: number): Promise<ReadingLeaf[]> {
+    if (!(await this.isBatcher())) return [];
+    const { rows } = await this.pool.query<{ id: number; device: string; ts: string; record: string }>(
+      'SELECT id, device, ts, record FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT $1',
+      [limit],
+    );
+    return consecutive(rows).map((r) => ({ id: r.id, device: r.device, ts: r.ts, leafHash: hashLeaf(utf8(r.record)) }));
   }
 
   async createBatch(b: BatchRecord): Promise<void> {
