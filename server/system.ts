@@ -38,7 +38,7 @@ import { LocalTelemetryFeed } from './stream/telemetry-feed.js';
 import { createWebhooks } from './webhooks/webhooks.js';
 import { webhookOptions } from './webhooks/webhook-settings.js';
 import { streamOptions } from './stream/stream-settings.js';
-import { openCommits, openFanOut, type Commits } from './follow/fan-out.js';
+import { openCommits, openWebhookState, type Commits } from './follow/fan-out.js';
 import { bridgeTelemetry } from './telemetry-bridge.js';
 import { SqliteRefusalLog } from './refusals/refusal-log.js';
 import { createMetrics } from './http/metrics.js';
@@ -281,10 +281,11 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
   };
   const feed = new LocalTelemetryFeed();
   const unbridge = gateway === undefined ? () => {} : bridgeTelemetry(gateway, store, feed);
-  const fanOut = await openFanOut(store, deps.source, db, { webhookLeaseMs: config.webhookLeaseMs, logger: logger.child({ component: 'follower' }) });
+  const commits = deps.source.commits;
+  const webhookState = await openWebhookState(store, db, { webhookLeaseMs: config.webhookLeaseMs });
   const webhooks = createWebhooks({
-    store: fanOut.webhookStore, ledger: store, commits: fanOut.commits, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
-    ...(fanOut.leases === undefined ? {} : { leases: fanOut.leases }),
+    store: webhookState.webhookStore, ledger: store, commits, clock, key: keys.webhook, logger: logger.child({ component: 'webhooks' }),
+    ...(webhookState.leases === undefined ? {} : { leases: webhookState.leases }),
     ...webhookOptions(config),
   });
   const app = createApp({
@@ -298,7 +299,7 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
     ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   });
   const server: Server = createServer(app);
-  const stream = attachStream(server, { store, tokens, commits: fanOut.commits, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }), options: streamOptions(config) });
+  const stream = attachStream(server, { store, tokens, commits, clock, telemetry: feed, access, logger: logger.child({ component: 'stream' }), options: streamOptions(config) });
   live.stream = stream;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -308,7 +309,6 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
   } catch (e) {
     await stream.close();
     unbridge();
-    await fanOut.close();
     throw e;
   }
   await webhooks.start();
@@ -324,7 +324,6 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       unbridge();
-      await fanOut.close();
     },
   };
 }

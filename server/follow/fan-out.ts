@@ -15,20 +15,10 @@ import { SqliteWebhookStore } from '../webhooks/sqlite-webhook-store.js';
 import type { WebhookLeases } from '../webhooks/webhook-leases.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 
-export interface FanOut {
-  readonly commits: CommitSource;
+export interface Webhooks {
   readonly webhookStore: WebhookStore;
   /** Present when instances share the webhook store. */
   readonly leases: WebhookLeases | undefined;
-  /** Release what the fan-out holds (the commits source is closed by its owner). */
-  close(): Promise<void>;
-}
-
-export interface FanOutOptions {
-  readonly webhookLeaseMs: number;
-  readonly logger: Logger;
-  /** PgFollower poll period (ms); it also LISTENs, so polling only bounds the delay after a lost notification. */
-  readonly pollMs?: number;
 }
 
 /** Where this instance's commits come from: the local pipeline (SQLite), or the shared log followed (PostgreSQL). */
@@ -43,7 +33,15 @@ export interface Commits {
  * it (the gateway's device directory and covenant monitor need registrations and pledges committed elsewhere as much
  * as the stream and webhooks do). Start it before reading initial state, so nothing committed meanwhile is missed.
  */
-export async function openCommits(store: LedgerStore, pipeline: CommitPipeline, opts: Pick<FanOutOptions, 'logger' | 'pollMs'>): Promise<Commits> {
+export async function openCommits(
+  store: LedgerStore,
+  pipeline: CommitPipeline,
+  opts: {
+    readonly logger: Logger;
+    /** PgFollower poll period (ms); it also LISTENs, so polling only bounds the delay after a lost notification. */
+    readonly pollMs?: number;
+  },
+): Promise<Commits> {
   if (!(store instanceof PgLedgerStore)) return { commits: pipeline, close: async () => {} };
   const follower = new PgFollower(store, {
     ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
@@ -59,11 +57,9 @@ export async function openCommits(store: LedgerStore, pipeline: CommitPipeline, 
   };
 }
 
-/** Webhook state for the commits `source` delivers: shared with leases in PostgreSQL, local in SQLite. */
-export async function openFanOut(store: LedgerStore, source: Commits, db: SqliteDatabase, opts: FanOutOptions): Promise<FanOut> {
-  if (!(store instanceof PgLedgerStore)) {
-    return { commits: source.commits, webhookStore: new SqliteWebhookStore(db), leases: undefined, close: async () => {} };
-  }
+/** Webhook state: shared with per-webhook leases in PostgreSQL, local in SQLite. */
+export async function openWebhookState(store: LedgerStore, db: SqliteDatabase, opts: { readonly webhookLeaseMs: number }): Promise<Webhooks> {
+  if (!(store instanceof PgLedgerStore)) return { webhookStore: new SqliteWebhookStore(db), leases: undefined };
   const webhookStore = await PgWebhookStore.open(store.pool, { leaseMs: opts.webhookLeaseMs });
-  return { commits: source.commits, webhookStore, leases: webhookStore, close: async () => {} };
+  return { webhookStore, leases: webhookStore };
 }

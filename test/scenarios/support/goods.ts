@@ -1,15 +1,10 @@
 // The cast and goods most scenarios need: a warehouse, a borrower, banks, a lot deposited and a receipt issued.
+import type { LotDepositBody } from '../../../contracts/tx/lot-deposit.js';
 import type { TestKey } from '../../support/ledger-harness.js';
 import { nowIso, receiptId, pledgeId, type World } from './world.js';
 
-export interface Lot {
-  readonly lot: string;
-  readonly site: string;
-  readonly bay: string;
-  readonly commodity: string;
-  readonly quantity: string;
-  readonly unit: string;
-}
+/** A lot as deposited, without the warehouse (the scenario's warehouse deposits it). */
+export type Lot = Omit<LotDepositBody, 'warehouse'>;
 
 export const lotOf = (lot: string, quantity = '1000.000', unit = 'kg', site = 'site-1'): Lot =>
   ({ lot, site, bay: 'B1', commodity: 'maize', quantity, unit });
