@@ -34,8 +34,10 @@ export type ParentMessage = StartGateway | { readonly op: 'usage' } | { readonly
 export interface Usage {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
-  /** Process CPU time (user + system) since it started, ms. */
+  /** Process CPU time (user + system) since it started, ms: every thread (verification pool, store writer). */
   readonly cpuMs: number;
+  /** The main thread's own CPU time (user + system), ms: what bounds intake. Linux only (/proc), NaN elsewhere. */
+  readonly mainCpuMs: number;
   /** Wall clock (performance.timeOrigin + now), ms: comparable across processes on one machine. */
   readonly atMs: number;
 }
@@ -56,10 +58,36 @@ function send(m: ChildMessage): void {
   process.send?.(m);
 }
 
+/**
+ * CPU time of the main thread (its task id is the process id), ms: sum_exec_runtime from schedstat (ns, the
+ * scheduler's own account), else utime + stime from stat (proc(5) fields 14 and 15, in 10 ms clock ticks: too
+ * coarse for a short round).
+ */
+function mainThreadCpuMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return mainThreadTicksMs();
+  }
+}
+
+function mainThreadTicksMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on Linux. */
+const CLOCK_TICKS = 100;
+
 function usage(): Usage {
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, atMs: wallNow() };
+  return { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainThreadCpuMs(), atMs: wallNow() };
 }
 
 async function startGateway(m: StartGateway): Promise<{ port: number; close: () => Promise<void> }> {
@@ -73,6 +101,8 @@ async function startGateway(m: StartGateway): Promise<{ port: number; close: () 
     options: {
       mqttHost: '127.0.0.1', mqttPort: 0, batchMs: m.batchMs, batchMax: m.batchMax,
       rate: { perSecond: 1_000_000, burst: 1_000_000 }, // the load is many readings per device; the limiter is not under test
+      // As a node runs it: telemetry writes in the store's writer thread (LH_BENCH_STORE_THREAD=off: on the main thread, for A/B).
+      telemetryWrites: process.env.LH_BENCH_STORE_THREAD === 'off' ? 'main' : 'thread',
     },
   });
   const sampled = new Map<number, string>();

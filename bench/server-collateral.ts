@@ -129,9 +129,12 @@ export const serverCollateral: Benchmark = {
         + 'grows. Before that change (profiled while developing it, client and server in one process) the handler took 54 % of the samples '
         + '(devicesOfLot alone 20 %: 129 devices parsed per request) and about 1.2 ms of CPU more per request than the bare route; now what remains is mostly the middleware every route pays (token hash and lookup, request log, metrics, express), '
         + 'about what the bare route costs. Under ingest the per-request figure includes the gateway\'s work (signature checks, SQLite, '
-        + 'anchoring) done meanwhile: at 5,000 readings/s the gateway alone needs more CPU than this machine gives it (`gateway-ingest`: about '
-        + '2,200 single-signed readings/s), so the bare route misses the target as badly as the collateral route — the remaining gap is the '
-        + 'ingest path\'s, not this handler\'s.',
+        + 'anchoring) done meanwhile. The CPU budget does not close on 2 cores: a single-signed reading costs the gateway about 220 µs of CPU '
+        + 'across its threads (`gateway-ingest`: main thread about 70 µs, the rest Ed25519 in the verification worker and the SQLite writer thread), '
+        + 'so 5,000 readings/s need about 1.1 cores, the 2,000 requests/s about 0.8 of a core, and the two load generators the rest and more; '
+        + 'the bare route therefore misses the target as badly as the collateral route — the remaining gap is the ingest path\'s, not this handler\'s. '
+        + 'Running the gateway in its own worker thread (`LH_BENCH_GATEWAY_THREAD=true`, the node\'s `LH_GATEWAY_THREAD`) did not change that in A/B '
+        + 'runs (it answered somewhat more requests under ingest in some runs, and had a worse p99 without ingest in others), so it is off by default.',
       'The load generators are two child processes (one for HTTP, one for the MQTT devices), so neither shares the server\'s event loop; '
         + 'they do share its 2 cores, as does everything else on this machine.',
     ];

@@ -41,6 +41,8 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
   try {
     system = await startSystem(loadConfig({
       LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '200',
+      // A/B: LH_BENCH_GATEWAY_THREAD=true runs the gateway in its own worker thread (the node's default: the API's thread).
+      LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
     }), systemClock, undefined, { routers: [bare] });
   } catch (e) {
     tmp.remove();

@@ -73,12 +73,24 @@ export interface StateView {
   get(kind: Kind, id: string): StateObject | undefined;
 }
 
+/**
+ * A control-flow signal, not a fault: the sequencer throws one for every object it has not loaded yet (every new
+ * lot, receipt, …), so it is made without capturing a stack trace, which would cost more than the rest of the miss.
+ */
 export class StateMiss extends Error {
-  constructor(
-    readonly kind: Kind,
-    readonly id: string,
-  ) {
-    super(`state object ${kind}:${id} not loaded`);
+  readonly kind: Kind;
+  readonly id: string;
+
+  constructor(kind: Kind, id: string) {
+    const limit = Error.stackTraceLimit; // V8's limit on captured frames; elsewhere an inert property
+    Error.stackTraceLimit = 0;
+    try {
+      super(`state object ${kind}:${id} not loaded`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.kind = kind;
+    this.id = id;
     this.name = 'StateMiss';
   }
 }

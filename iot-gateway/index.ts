@@ -33,6 +33,7 @@ import { DeviceDirectory } from './intake/device-directory.js';
 import { Intake } from './intake/intake.js';
 import { buildReadingProof, type ProofOutcome } from './reading-proof.js';
 import { SqliteTelemetryStore } from './store/sqlite-telemetry-store.js';
+import { ThreadedSqliteTelemetryStore } from './store/threaded-sqlite-telemetry-store.js';
 import type { TelemetryStore } from './store/telemetry-store.js';
 import { DEFAULT_SKEW, type VerifyFn } from './verify/verify-message.js';
 
@@ -64,6 +65,11 @@ export interface GatewayOptions {
   readonly maxPacketBytes?: number;
   /** How often the covenant monitor checks silence and heartbeat gaps. Default 1000 ms. */
   readonly monitorTickMs?: number;
+  /**
+   * With `db`: where the SQLite telemetry store writes. 'thread' (default): a writer thread with its own connection,
+   * so the WAL fsync does not stop intake; 'main': this thread. An in-memory database always writes on this thread.
+   */
+  readonly telemetryWrites?: 'thread' | 'main';
 }
 
 export interface GatewayDeps {
@@ -128,10 +134,18 @@ async function startSource(
   });
 }
 
+/** The store the caller passed, or the SQLite one on the ledger's database (writes in a thread unless told not to). */
+async function openTelemetry(deps: GatewayDeps): Promise<TelemetryStore> {
+  if (deps.telemetry !== undefined) return deps.telemetry;
+  const db = deps.db;
+  if (db === undefined) throw new TypeError('createGateway: pass `db` (the ledger\'s SQLite database) or `telemetry`');
+  const threaded = (deps.options.telemetryWrites ?? 'thread') === 'thread' && !db.memory;
+  return threaded ? ThreadedSqliteTelemetryStore.open(db) : new SqliteTelemetryStore(db);
+}
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const { options, logger, clock } = deps;
-  const telemetry = deps.telemetry ?? (deps.db ? new SqliteTelemetryStore(deps.db) : undefined);
-  if (telemetry === undefined) throw new TypeError('createGateway: pass `db` (the ledger\'s SQLite database) or `telemetry`');
+  const telemetry = await openTelemetry(deps);
   const stats = newStats();
   const events = new GatewayEvents();
   const fast = new FastVerifier();

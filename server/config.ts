@@ -14,6 +14,7 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly role: Role;
+  readonly gatewayThread: boolean;
   readonly webhookLeaseMs: number;
   readonly origin: string;
   readonly publicUrl: string | undefined;
@@ -72,6 +73,7 @@ export const SETTINGS = {
   dataDir: { env: 'LH_DATA_DIR', default: './data', doc: 'Directory for the SQLite database and the generated keys.' },
   databaseUrl: { env: 'LH_DATABASE_URL', default: '', doc: 'postgres://… to use PostgreSQL instead of SQLite.' },
   role: { env: 'LH_ROLE', default: 'all', doc: 'What this instance runs: all (API and gateway), api (HTTP, WebSocket, webhooks; no broker or gateway), gateway (MQTT intake and anchoring; no HTTP). Several api instances need LH_DATABASE_URL.' },
+  gatewayThread: { env: 'LH_GATEWAY_THREAD', default: 'false', doc: 'With LH_ROLE=all: run the telemetry gateway (broker, signature checks, telemetry store, anchoring) in its own worker thread instead of the API\'s event loop. Off by default: on 2 cores it has not yet shown a gain (see BENCHMARKS.md, server-collateral).' },
   webhookLeaseMs: { env: 'LH_WEBHOOK_LEASE_MS', default: '15000', doc: 'With PostgreSQL: how long an instance holds a webhook without renewing; a dead instance\'s webhooks move to another after this.' },
   origin: { env: 'LH_ORIGIN', default: 'ledgerhouse.local/log', doc: 'Log origin: first line of every checkpoint and the name of the log key.' },
   publicUrl: { env: 'LH_PUBLIC_URL', default: '', doc: 'Base URL printed and embedded in QR codes (defaults to http://host:port).' },
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir: path.resolve(raw(env, 'dataDir')),
     databaseUrl,
     role,
+    gatewayThread: bool(env, 'gatewayThread'),
     webhookLeaseMs: positive(env, 'webhookLeaseMs'),
     origin,
     publicUrl: optional(raw(env, 'publicUrl')),

@@ -2,10 +2,9 @@
 // a Config. Nothing below this file reads the environment.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Router } from 'express';
 import { pino, type Logger } from 'pino';
-import type { Clock } from '../ledger/clock.js';
+import { systemClock, type Clock } from '../ledger/clock.js';
 import { checkPublicKey } from '../ledger/crypto/ed25519.js';
 import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
 import { VerifyPool } from '../ledger/crypto/verify-pool.js';
@@ -13,21 +12,15 @@ import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
 import { LogReader } from '../ledger/log/log-reader.js';
 import { CommitPipeline } from '../ledger/pipeline/commit-pipeline.js';
 import { LogSigner } from '../ledger/pipeline/log-signer.js';
-import { openSqlite, type SqliteDatabase } from '../ledger/store/sqlite-database.js';
+import type { SqliteDatabase } from '../ledger/store/sqlite-database.js';
 import type { LedgerStore } from '../ledger/store/ledger-store.js';
-import { openPgPool } from '../ledger/store/pg/pg-pool.js';
-import { PgLedgerStore } from '../ledger/store/pg/pg-ledger-store.js';
-import { PgTokenStore } from './auth/pg-token-store.js';
-import { PgTelemetryStore } from '../iot-gateway/store/pg-telemetry-store.js';
 import { SqliteTelemetryStore } from '../iot-gateway/store/sqlite-telemetry-store.js';
 import type { TelemetryStore } from '../iot-gateway/store/telemetry-store.js';
 import type { TokenStore } from './auth/token-store.js';
 import { openCheckpoint } from '../ledger/checkpoint/signed-checkpoint.js';
 import { parseVerifierKey } from '../ledger/checkpoint/note.js';
 import { ContractRejection, LedgerError } from '../ledger/errors.js';
-import { SqliteLedgerStore } from '../ledger/store/sqlite-ledger-store.js';
 import { signTx } from '../ledger/tx/sign-tx.js';
-import { SqliteTokenStore } from './auth/sqlite-token-store.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { telemetryRoutes } from './http/telemetry-routes.js';
@@ -45,6 +38,9 @@ import { createMetrics } from './http/metrics.js';
 import { buildWeb } from '../web/build.js';
 import { webRouter } from '../web/serve.js';
 import { loadNodeKeys, type NodeKeys } from './node-keys.js';
+import { openStores } from './node-stores.js';
+import { GATEWAY_ID, gatewayOptions } from './gateway-options.js';
+import { startGatewayThread } from './gateway-thread/threaded-gateway.js';
 import { seedDemo, type DemoSummary } from './demo/seed-demo.js';
 import { startDemoTelemetry } from './demo/demo-telemetry.js';
 
@@ -74,8 +70,8 @@ export interface System {
 }
 
 export const OPERATOR_ID = 'operator';
-/** The party the telemetry gateway signs anchors and alerts as. */
-export const GATEWAY_ID = 'gateway';
+export { GATEWAY_ID } from './gateway-options.js';
+export { openStores } from './node-stores.js';
 
 export function contractServices() {
   return {
@@ -90,26 +86,6 @@ export function contractServices() {
       return check.ok ? undefined : check.reason;
     },
   };
-}
-
-/**
- * The ledger's storage: SQLite in the data directory by default, PostgreSQL when LH_DATABASE_URL is set (then the
- * ledger, API tokens and telemetry live in PostgreSQL, shared by every node; webhook state stays in the local
- * SQLite file, which also keeps this node's gateway instance id, the name of its MQTT session).
- */
-export async function openStores(config: Config): Promise<{ db: SqliteDatabase; store: LedgerStore; tokens: TokenStore; telemetry?: TelemetryStore }> {
-  const db = openSqlite(path.join(config.dataDir, 'ledgerhouse.db'));
-  if (config.databaseUrl === undefined) return { db, store: new SqliteLedgerStore(db), tokens: new SqliteTokenStore(db) };
-  const pool = openPgPool({ connectionString: config.databaseUrl, applicationName: 'ledgerhouse' });
-  try {
-    const store = await PgLedgerStore.open(pool, { ownsPool: true });
-    const instance = await new SqliteTelemetryStore(db).instanceId();
-    return { db, store, tokens: await PgTokenStore.open(pool), telemetry: await PgTelemetryStore.open(pool, { instance }) };
-  } catch (e) {
-    await pool.end();
-    db.close();
-    throw e;
-  }
 }
 
 /** Refuse to run a log with a key that did not sign it (a node must never fork the log under a new key). */
@@ -178,6 +154,44 @@ export async function startSystem(config: Config, clock: Clock, logger: Logger =
   return { ...node, gateway: node.gateway, httpUrl: node.httpUrl };
 }
 
+interface GatewayHost {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly db: SqliteDatabase;
+  readonly store: LedgerStore;
+  readonly telemetry: TelemetryStore | undefined;
+  readonly verifyPool: VerifyPool | undefined;
+  readonly keys: NodeKeys;
+  readonly pipeline: CommitPipeline;
+  readonly commits: Commits['commits'];
+}
+
+/**
+ * The gateway: in its own thread on a whole node (LH_GATEWAY_THREAD), else on this one. The thread runs on the
+ * system clock, so a node composed with another clock (tests) keeps the gateway here.
+ */
+function startGateway(h: GatewayHost): Promise<Gateway> {
+  const { config, logger } = h;
+  if (config.role === 'all' && config.gatewayThread && h.clock === systemClock) {
+    return startGatewayThread({
+      config, pipeline: h.pipeline, commits: h.commits, telemetry: h.telemetry ?? new SqliteTelemetryStore(h.db), logger,
+      onCrash: () => {
+        // Fail fast rather than run an API whose collateral no longer gets readings; a supervisor restarts the node.
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      },
+    });
+  }
+  return createGateway({
+    db: h.db, ...(h.telemetry === undefined ? {} : { telemetry: h.telemetry }), ...(h.verifyPool === undefined ? {} : { verifyPool: h.verifyPool }), store: h.store,
+    pipeline: { submit: (signed) => h.pipeline.submit(signed), onCommit: (listener) => h.commits.onCommit(listener) },
+    gateway: { id: GATEWAY_ID, seed: h.keys.gateway.seed }, clock: h.clock,
+    logger: logger.child({ component: 'gateway' }),
+    options: gatewayOptions(config),
+  });
+}
+
 /** Start what LH_ROLE asks for: the API (HTTP, WebSocket, webhooks), the gateway (MQTT intake, anchoring), or both. */
 export async function startNode(config: Config, clock: Clock, logger: Logger = pino({ level: config.logLevel }), extras: SystemExtras = {}): Promise<Node> {
   const keys = loadNodeKeys(config.dataDir, config.origin);
@@ -196,18 +210,8 @@ export async function startNode(config: Config, clock: Clock, logger: Logger = p
     await store.close();
     if (db.open) db.close();
   };
-  const gateway = config.role === 'api' ? undefined : await createGateway({
-    db, ...(telemetry === undefined ? {} : { telemetry }), ...(verifyPool === undefined ? {} : { verifyPool }), store,
-    pipeline: { submit: (signed) => pipeline.submit(signed), onCommit: (listener) => source.commits.onCommit(listener) },
-    gateway: { id: GATEWAY_ID, seed: keys.gateway.seed }, clock,
-    logger: logger.child({ component: 'gateway' }),
-    options: {
-      mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
-      ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl, mqttSessions: config.mqttSessions }),
-      ...(config.mqttTlsCert === undefined || config.mqttTlsKey === undefined ? {} : { tls: { certFile: config.mqttTlsCert, keyFile: config.mqttTlsKey } }),
-      rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue,
-      skew: { maxFutureMs: config.telemetryMaxFutureMs, maxAgeMs: config.telemetryMaxAgeMs },
-    },
+  const gateway = config.role === 'api' ? undefined : await startGateway({
+    config, clock, logger, db, store, telemetry, verifyPool, keys, pipeline, commits: source.commits,
   }).catch(async (e: unknown) => {
     await closeLedger(); // e.g. the MQTT port is taken: release the database before reporting it
     throw e;

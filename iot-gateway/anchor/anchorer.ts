@@ -91,6 +91,10 @@ export class Anchorer {
       this.#waiting = Math.max(0, this.#waiting - n);
       this.#d.stats.batchesSealed++;
       await this.#anchor(batch);
+      // The round sealed everything that was waiting when it read: readings stored since then go into the next
+      // round's batch (batchMs later, or sooner once batchMax wait) instead of a small batch of their own, so each
+      // anchor transaction covers what a period brought. A backlog (a full cut) is worked off in this round.
+      if (n === readings.length && n < this.#d.batchMax) return;
     }
   }
 

@@ -2,8 +2,9 @@
 // (in the worker pool when there is one, so another core verifies while this thread stores) → durable store → outcome.
 // Messages leave verification in the order they arrived (a device's sequence numbers stay in order). Group commit:
 // whatever is verified while a write is in flight, or within one event-loop turn, is written in one transaction
-// (one fsync), and each message is settled when its group is durable. The broker adapter acknowledges only after
-// `receive` resolves with action 'ack', so PUBACK = durably stored.
+// (one fsync; up to MAX_GROUP_READINGS readings, the rest in the next), and each message is settled when its group
+// is durable. The broker adapter acknowledges only after `receive` resolves with action 'ack', so PUBACK = durably
+// stored.
 import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
 import { parseTelemetry } from '../formats/parse-telemetry.js';
@@ -15,6 +16,7 @@ import type { AppendResult, BatchMessage, ReadingRecord, TelemetryStore } from '
 import type { DeviceLookup } from '../verify/device-info.js';
 import type { VerifyPool } from '../../ledger/crypto/verify-pool.js';
 import { checkMessage, verdictOf, type Checked, type VerifyFn } from '../verify/verify-message.js';
+import { recordsOf } from './reading-records.js';
 
 /**
  * ack: acknowledge (stored, duplicate, or refused for good: resending would not help);
@@ -25,6 +27,13 @@ export type IntakeOutcome =
   | { readonly action: 'ack'; readonly status: 'stored' | 'duplicate'; readonly ids: readonly number[] }
   | ({ readonly action: 'ack'; readonly status: 'rejected' } & Rejection)
   | ({ readonly action: 'disconnect' | 'retry' } & Rejection);
+
+/**
+ * Most readings in one store write (whole messages: a message's readings are never split, so one larger than
+ * this is written alone). Bounds how long a write holds SQLite's write lock, which the ledger's commits (anchors
+ * and alerts) on the same database file wait for; the rest of the queue goes in the next write.
+ */
+export const MAX_GROUP_READINGS = 2_000;
 
 /** Codes after which the connection is closed rather than the message acknowledged. */
 const DISCONNECT: ReadonlySet<RejectionCode> = new Set(['TOPIC_MISMATCH', 'DEVICE_REVOKED']);
@@ -131,7 +140,7 @@ export class Intake {
         item.resolve(this.#refuse(item.topic, v.code, v.detail));
         continue;
       }
-      const records = v.readings.map((r) => ({ ...r, ...v.evidence, receivedAt: item.receivedAt }) as ReadingRecord);
+      const records = recordsOf(item.checked.message, v.evidence, item.receivedAt);
       const message = v.batchMessage && 'batch' in v.evidence ? { digest: v.evidence.batch, bytes: v.batchMessage } : undefined;
       this.#queue.push({ records, ...(message ? { message } : {}), resolve: item.resolve });
       moved = true;
@@ -159,9 +168,19 @@ export class Intake {
     });
   }
 
+  /** The oldest queued messages, up to MAX_GROUP_READINGS readings (at least one message), taken off the queue. */
+  #nextGroup(): Pending[] {
+    let n = 0;
+    let take = 0;
+    while (take < this.#queue.length && (take === 0 || n + this.#queue[take]!.records.length <= MAX_GROUP_READINGS)) {
+      n += this.#queue[take]!.records.length;
+      take++;
+    }
+    return this.#queue.splice(0, take);
+  }
+
   async #flush(): Promise<void> {
-    const batch = this.#queue;
-    this.#queue = [];
+    const batch = this.#nextGroup();
     const records = batch.flatMap((p) => p.records);
     const messages = batch.flatMap((p) => (p.message ? [p.message] : []));
     let results: AppendResult[];

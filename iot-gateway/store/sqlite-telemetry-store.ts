@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { utf8 } from '../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../ledger/encoding/canonical.js';
 import { hashLeaf } from '../../ledger/merkle/hash.js';
-import { migrate, openSqlite, type Migration, type SqliteDatabase } from '../../ledger/store/sqlite-database.js';
+import { migrate, openSqlite, type Migration, type SqliteDatabase, type Transaction } from '../../ledger/store/sqlite-database.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
 import {
   BatchConflict,
@@ -60,8 +60,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #owned: boolean;
   readonly #instance: string;
   readonly #s;
-  readonly #appendTx: (records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => AppendResult[];
-  readonly #batchTx: (b: BatchRecord) => void;
+  readonly #appendTx: Transaction<(records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => AppendResult[]>;
+  readonly #batchTx: Transaction<(b: BatchRecord) => void>;
 
   /** Pass the ledger's open database to share its file, or a path to open (and own) one. */
   constructor(dbOrFile: SqliteDatabase | string) {
@@ -152,7 +152,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async append(records: readonly ReadingRecord[], messages: readonly BatchMessage[] = []): Promise<AppendResult[]> {
-    return this.#appendTx(records, messages);
+    return this.#appendTx.immediate(records, messages); // BEGIN IMMEDIATE: the API thread writes the same file
   }
 
   async highWater(device: string): Promise<number | undefined> {
@@ -200,7 +200,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async createBatch(batch: BatchRecord): Promise<void> {
-    this.#batchTx(batch);
+    this.#batchTx.immediate(batch);
   }
 
   async markAnchored(batchId: string, anchor: { index: number; txHash: string }): Promise<void> {

@@ -5,7 +5,7 @@
 // the replayed state. The first problem is reported with the entry index (or object) it concerns.
 import { canonicalJson } from '../encoding/canonical.js';
 import { equalBytes, toHex } from '../encoding/bytes.js';
-import { decodeEntry, EntryFormatError } from '../entry/entry.js';
+import { decodeEntryText, EntryFormatError, type DecodedEntry } from '../entry/entry.js';
 import { LedgerError } from '../errors.js';
 import { openCheckpoint } from '../checkpoint/signed-checkpoint.js';
 import { parseVerifierKey } from '../checkpoint/note.js';
@@ -16,7 +16,7 @@ import type { VerifyPool } from '../crypto/verify-pool.js';
 import { fromBase64 } from '../encoding/bytes.js';
 import { applyContract, signatureInvalid, signerKeys, verifySignatures, type ContractServices, type VerifyFn } from '../pipeline/admit.js';
 import { MemoryState } from '../state/memory-state.js';
-import { txForms } from '../tx/tx-forms.js';
+import { txFormsOfText } from '../tx/tx-forms.js';
 import type { Kind } from '../../contracts/types.js';
 import type { CheckpointRecord, NodeRecord } from '../store/ledger-store.js';
 import type { LedgerSource } from './ledger-source.js';
@@ -149,39 +149,40 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
 function replayEntry(
   state: MemoryState, leaf: Uint8Array, index: number, lastTime: string, opts: AuditOptions, checks: OrderedChecks<SigAt> | undefined,
 ): string {
-  let entry;
+  let decoded: DecodedEntry;
   try {
-    entry = decodeEntry(leaf);
+    decoded = decodeEntryText(leaf);
   } catch (e) {
     if (e instanceof EntryFormatError) fail(`entry ${index}: ${e.message}`, index);
     throw e;
   }
-  if (entry!.index !== index) fail(`entry ${index} says it is entry ${entry!.index}`, index);
-  if (entry!.time < lastTime) fail(`entry ${index}: time ${entry!.time} is before the previous entry's ${lastTime}`, index);
+  const entry = decoded!.entry;
+  if (entry.index !== index) fail(`entry ${index} says it is entry ${entry.index}`, index);
+  if (entry.time < lastTime) fail(`entry ${index}: time ${entry.time} is before the previous entry's ${lastTime}`, index);
   let outcome;
   try {
-    const forms = txForms(entry!.tx);
-    const input = { view: state, signed: entry!, index, time: entry!.time, txHash: forms.hash, verify: opts.verify, services: opts.services };
+    const forms = txFormsOfText(decoded!.txText);
+    const input = { view: state, signed: entry, index, time: entry.time, txHash: forms.hash, verify: opts.verify, services: opts.services };
     const keys = signerKeys(input); // the keys as of this index
     let signers: Set<string>;
     if (checks === undefined) {
       signers = verifySignatures(input, keys, forms.signingBytes);
     } else {
       signers = new Set();
-      entry!.sigs.forEach((sig, k) => {
+      entry.sigs.forEach((sig, k) => {
         const job = { sig: fromBase64(sig.sig, 'sig'), msg: forms.signingBytes, publicKey: fromBase64(keys[k]!, 'publicKey') };
-        checks.add({ job, tag: { index, type: entry!.tx.type, signer: sig.signer } });
+        checks.add({ job, tag: { index, type: entry.tx.type, signer: sig.signer } });
         signers.add(sig.signer);
       });
     }
     outcome = applyContract(input, signers);
   } catch (e) {
-    if (e instanceof LedgerError) fail(`entry ${index} (${entry!.tx.type}): ${e.code}: ${e.message}`, index);
+    if (e instanceof LedgerError) fail(`entry ${index} (${entry.tx.type}): ${e.code}: ${e.message}`, index);
     throw e;
   }
-  if (!outcome!.ok) fail(`entry ${index} (${entry!.tx.type}) violates the contract: ${outcome!.error.code}: ${outcome!.error.message}`, index);
+  if (!outcome!.ok) fail(`entry ${index} (${entry.tx.type}) violates the contract: ${outcome!.error.code}: ${outcome!.error.message}`, index);
   if (outcome!.ok) state.apply(outcome!.writes, index);
-  return entry!.time;
+  return entry.time;
 }
 
 async function compareNodes(source: LedgerSource, fresh: readonly NodeRecord[]): Promise<void> {
@@ -196,6 +197,15 @@ async function compareNodes(source: LedgerSource, fresh: readonly NodeRecord[]):
   });
 }
 
+/**
+ * Equal RFC 8785 texts. Equal JSON.stringify texts imply them (same members with the same values, the same number
+ * and string forms; only the key order may differ, which JCS sorts): the common case, a projection written from the
+ * same contract code as the replay, is settled without canonicalising either side.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
+}
+
 async function compareProjections(source: LedgerSource, state: MemoryState): Promise<number> {
   let compared = 0;
   const seen = new Set<string>();
@@ -205,7 +215,7 @@ async function compareProjections(source: LedgerSource, state: MemoryState): Pro
       seen.add(key);
       const replayed = state.objects.get(key);
       if (replayed === undefined) fail(`projection ${key} does not exist in the replayed state (inserted outside the log)`);
-      if (canonicalJson(replayed!.object) !== canonicalJson(rec.object)) {
+      if (!sameJson(replayed!.object, rec.object)) {
         fail(`projection ${key} differs from the replayed state (last written by entry ${replayed!.index}): edited outside the log`, replayed!.index);
       }
       compared++;

@@ -80,6 +80,17 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/**
+ * RFC 8785 text of a value that `parseStrictJson` (strict-json.ts) returned: JSON data only — no undefined,
+ * functions, cycles or toJSON, and no lone surrogates, which it rejects — so every value is representable and the
+ * walk above is skipped (verifiers canonicalise every decoded entry). Any other value: use `canonicalJson`.
+ */
+export function canonicalJsonOfParsed(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) fail([], 'a value');
+  return text;
+}
+
 /** UTF-8 bytes of the RFC 8785 canonical JSON of `value` (RFC 8785 §3.2.4: output is UTF-8). */
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));

@@ -1,9 +1,9 @@
 // The ledger entry: what a leaf commits to. Leaf bytes = RFC 8785 canonical JSON of the entry, so any
 // implementation can re-derive the bytes from the decoded entry and check the leaf hash.
 import type { Sig, Tx } from '../../contracts/types.js';
-import { canonicalBytes } from '../encoding/canonical.js';
+import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from '../encoding/canonical.js';
 import { parseStrictJson } from '../encoding/strict-json.js';
-import { equalBytes } from '../encoding/bytes.js';
+import { isEntryText } from './entry-text.js';
 
 export interface LedgerEntry {
   readonly v: 1;
@@ -13,6 +13,13 @@ export interface LedgerEntry {
   readonly time: string;
   readonly tx: Tx;
   readonly sigs: readonly Sig[];
+}
+
+/** A decoded entry with the RFC 8785 text of its transaction, which the decoder computed anyway. */
+export interface DecodedEntry {
+  readonly entry: LedgerEntry;
+  /** JCS(entry.tx): what the tx hash and the signatures cover (tx-forms.ts `txFormsOfText`). */
+  readonly txText: string;
 }
 
 export function encodeEntry(entry: LedgerEntry): Uint8Array {
@@ -26,17 +33,38 @@ export class EntryFormatError extends Error {
   }
 }
 
+// Fatal: invalid UTF-8 throws instead of becoming U+FFFD, so valid leaf bytes and their text correspond one to one
+// (a leading BOM is the one thing decoding drops; decodeEntryText checks the first byte for it).
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const OPEN_BRACE = 0x7b;
+const ENTRY_KEYS = 5;
+
 /** Decode leaf bytes, insisting they are exactly the canonical encoding of what they decode to. */
 export function decodeEntry(leaf: Uint8Array): LedgerEntry {
+  return decodeEntryText(leaf).entry;
+}
+
+/**
+ * `decodeEntry`, also returning JCS(tx). The canonical check compares text: the leaf's UTF-8 decoding with the
+ * entry's canonical text composed from its members (entry-text.ts), which equals the leaf bytes exactly when the
+ * texts are equal and the leaf starts with `{` (no BOM).
+ */
+export function decodeEntryText(leaf: Uint8Array): DecodedEntry {
+  let text: string;
   let value: unknown;
   try {
-    value = parseStrictJson(new TextDecoder('utf-8', { fatal: true }).decode(leaf));
+    text = UTF8.decode(leaf);
+    value = parseStrictJson(text);
   } catch (e) {
     throw new EntryFormatError(`leaf is not valid JSON: ${(e as Error).message}`);
   }
   if (!isEntryShape(value)) throw new EntryFormatError('leaf JSON is not a ledger entry {v:1,index,time,tx,sigs}');
-  if (!equalBytes(encodeEntry(value), leaf)) throw new EntryFormatError('leaf bytes are not RFC 8785 canonical');
-  return value;
+  const txText = canonicalJsonOfParsed(value.tx);
+  const canonical = Object.keys(value).length === ENTRY_KEYS && value.index >= 0
+    ? isEntryText(text, value.index, value.time, txText, canonicalJsonOfParsed(value.sigs))
+    : canonicalJson(value) === text; // extra members or a negative index: canonicalise the whole entry
+  if (leaf[0] !== OPEN_BRACE || !canonical) throw new EntryFormatError('leaf bytes are not RFC 8785 canonical');
+  return { entry: value, txText };
 }
 
 function isEntryShape(v: unknown): v is LedgerEntry {

@@ -11,8 +11,21 @@ export const HASH_SIZE = 32;
 /** MTH({}) = SHA-256() — the root of the empty tree. RFC 6962 §2.1 Shared: treat as read-only. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
-const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
-nodeInput[0] = NODE_PREFIX;
+/** Inputs up to this size are built in the shared scratch buffer; larger ones get their own (rare: leaves are ~300 bytes). */
+const SCRATCH_MAX = 1 << 16;
+let scratch = new Uint8Array(1024);
+
+/**
+ * `prefix` followed by room for `length - 1` bytes: a view of one reused buffer, since sha256 is synchronous and keeps
+ * no reference to its input. A fresh Uint8Array per hash cost about half as much as the OpenSSL call itself
+ * (bench/ledger-append.ts), and appends hash twice per leaf (the leaf, and one node amortised).
+ */
+function hashInput(prefix: number, length: number): Uint8Array {
+  if (length > scratch.length && length <= SCRATCH_MAX) scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(length, 2 * scratch.length)));
+  const input = length <= scratch.length ? scratch.subarray(0, length) : new Uint8Array(length);
+  input[0] = prefix;
+  return input;
+}
 
 function requireBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
@@ -21,8 +34,7 @@ function requireBytes(value: unknown, name: string): asserts value is Uint8Array
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)). RFC 6962 §2.1 */
 export function hashLeaf(data: Uint8Array): Uint8Array {
   requireBytes(data, 'data');
-  const input = new Uint8Array(1 + data.length);
-  input[0] = LEAF_PREFIX;
+  const input = hashInput(LEAF_PREFIX, 1 + data.length);
   input.set(data, 1);
   return sha256(input);
 }
@@ -34,14 +46,7 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   requireBytes(left, 'left');
   requireBytes(right, 'right');
-  if (left.length === HASH_SIZE && right.length === HASH_SIZE) {
-    // The hot path of appends: reuse one buffer (sha256 is synchronous and keeps no reference to its input).
-    nodeInput.set(left, 1);
-    nodeInput.set(right, 1 + HASH_SIZE);
-    return sha256(nodeInput);
-  }
-  const input = new Uint8Array(1 + left.length + right.length);
-  input[0] = NODE_PREFIX;
+  const input = hashInput(NODE_PREFIX, 1 + left.length + right.length);
   input.set(left, 1);
   input.set(right, 1 + left.length);
   return sha256(input);

@@ -5,7 +5,7 @@
 import type { ContractEvent, SignedTx, StateObject } from '../../contracts/types.js';
 import type { Clock } from '../clock.js';
 import type { VerifyPool } from '../crypto/verify-pool.js';
-import { fromBase64 } from '../encoding/bytes.js';
+import { fromBase64, utf8 } from '../encoding/bytes.js';
 import { decodeEntry, type LedgerEntry } from '../entry/entry.js';
 import { ContractRejection, LedgerError } from '../errors.js';
 import { hashLeaf } from '../merkle/hash.js';
@@ -13,10 +13,10 @@ import { appendLeaves, edgeIds, edgeRoot, type RightEdge } from '../merkle/compa
 import type { TxForms } from '../tx/tx-forms.js';
 import { applyContract, signerKeys, verifySignatures, type ContractServices, type Preverified, type VerifyFn } from './admit.js';
 import { BatchView, StateCache, withLoads } from './batch-view.js';
-import { entryBytes } from './entry-bytes.js';
+import { entryText } from '../entry/entry-text.js';
 import { checkEnvelope } from './envelope.js';
 import { LogSigner } from './log-signer.js';
-import { SequenceConflict, stateKey, type CheckpointRecord, type EntryRecord, type EventRecord, type LedgerStore, type NodeRecord, type StateRecord } from '../store/ledger-store.js';
+import { SequenceConflict, stateKey, type CheckpointRecord, type CommittedMatch, type EntryRecord, type EventRecord, type LedgerStore, type NodeRecord, type StateRecord } from '../store/ledger-store.js';
 
 export interface Committed {
   readonly index: number;
@@ -54,6 +54,8 @@ export interface PipelineOptions {
 interface Pending {
   readonly signed: SignedTx;
   readonly forms: TxForms;
+  /** JCS(sigs), computed by the envelope check. */
+  readonly sigsText: string;
   readonly txHash: string;
   /** Verdicts from the pool, if it was asked; never rejects (undefined = verify at admission). */
   readonly pre: Promise<Preverified | undefined> | undefined;
@@ -154,12 +156,12 @@ export class CommitPipeline {
     } catch (e) {
       return Promise.reject(e);
     }
-    const { signed, forms } = checked;
+    const { signed, forms, sigsText } = checked;
     if (this.#queue.length >= this.#opts.maxQueue) {
       return Promise.reject(new LedgerError('LOG_BUSY', `sequencer queue is full (${this.#opts.maxQueue})`, undefined, 1));
     }
     return new Promise<Committed>((resolve, reject) => {
-      this.#queue.push({ signed, forms, txHash: forms.hash, pre: this.#preverify(signed, forms), resolve, reject });
+      this.#queue.push({ signed, forms, sigsText, txHash: forms.hash, pre: this.#preverify(signed, forms), resolve, reject });
       this.#kick();
     });
   }
@@ -250,13 +252,16 @@ export class CommitPipeline {
     const nonces = new Map<string, string>();
     const time = new Date(plan.timeMs).toISOString();
     const pre = await Promise.all(batch.map((item) => item.pre)); // verified in the pool meanwhile
+    // What the log already holds for these submissions: one store call for the batch (idempotency, nonce reuse).
+    const committed = await this.#opts.store.findCommitted(
+      batch.map((item) => ({ txHash: item.txHash, signer: item.signed.sigs[0]!.signer, nonce: item.signed.tx.nonce })));
     for (const [k, item] of batch.entries()) {
       try {
-        const outcome = await this.#admitOne(item, plan, time, inBatch, nonces, pre[k]);
+        const outcome = await this.#admitOne(item, plan, time, inBatch, nonces, pre[k], committed[k]!);
         if (outcome === undefined) continue; // a duplicate
         const index = this.#edge.size + plan.accepted.length;
         const entry: LedgerEntry = { v: 1, index, time, tx: item.signed.tx, sigs: item.signed.sigs };
-        const leaf = entryBytes(index, time, item.forms.text, item.signed.sigs); // = encodeEntry(entry)
+        const leaf = utf8(entryText(index, time, item.forms.text, item.sigsText)); // = encodeEntry(entry)
         const first = item.signed.sigs[0]!;
         plan.accepted.push({
           item,
@@ -281,6 +286,7 @@ export class CommitPipeline {
   /** The contract outcome for a new transaction, or undefined for a duplicate. Throws on refusal. */
   async #admitOne(
     item: Pending, plan: Plan, time: string, inBatch: Map<string, Pending>, nonces: Map<string, string>, pre: Preverified | undefined,
+    committed: CommittedMatch,
   ) {
     const { signed, txHash } = item;
     const earlier = inBatch.get(txHash);
@@ -288,14 +294,13 @@ export class CommitPipeline {
       plan.duplicates.push({ item, of: earlier });
       return undefined;
     }
-    const committedIndex = await this.#opts.store.indexOfTx(txHash);
-    if (committedIndex !== undefined) {
-      plan.duplicates.push({ item, of: committedIndex });
+    if (committed.index !== undefined) {
+      plan.duplicates.push({ item, of: committed.index });
       return undefined;
     }
     const signer = signed.sigs[0]!.signer;
     const nonceKey = `${signer}\n${signed.tx.nonce}`;
-    const used = nonces.get(nonceKey) ?? (await this.#opts.store.txOfNonce(signer, signed.tx.nonce))?.txHash;
+    const used = nonces.get(nonceKey) ?? committed.byNonce?.txHash;
     if (used !== undefined && used !== txHash) {
       throw new LedgerError('TX_NONCE_REUSED', `'${signer}' already used nonce '${signed.tx.nonce}' for another transaction`, '/tx/nonce');
     }

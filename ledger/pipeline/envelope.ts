@@ -4,9 +4,10 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { SignedTx } from '../../contracts/types.js';
 import { utf8 } from '../encoding/bytes.js';
+import { canonicalJson } from '../encoding/canonical.js';
+import { DOMAIN } from '../crypto/domain.js';
 import { LedgerError } from '../errors.js';
 import { txForms, type TxForms } from '../tx/tx-forms.js';
-import { signedTxText } from './entry-bytes.js';
 
 /** Canonical size limit of one signed transaction. */
 export const MAX_TX_BYTES = 64 * 1024;
@@ -59,7 +60,13 @@ export interface CheckedTx {
   readonly signed: SignedTx;
   /** The transaction's canonical form, hash and signing bytes, computed once here. */
   readonly forms: TxForms;
+  /** JCS(sigs), for the entry (entry-text.ts). */
+  readonly sigsText: string;
 }
+
+/** UTF-8 bytes of JCS({sigs, tx}) = `{"sigs":` ‖ JCS(sigs) ‖ `,"tx":` ‖ JCS(tx) ‖ `}` (entry-bytes.ts `signedTxText`). */
+const ENVELOPE_FRAME_BYTES = '{"sigs":,"tx":}'.length;
+const TX_DOMAIN_BYTES = utf8(DOMAIN.tx).length;
 
 /** Check the envelope and return it typed; throws LedgerError TX_MALFORMED / TX_TOO_LARGE naming the field. */
 export function checkEnvelope(input: unknown): CheckedTx {
@@ -75,9 +82,11 @@ export function checkEnvelope(input: unknown): CheckedTx {
     throw new LedgerError('TX_MALFORMED', 'signed transaction /sigs: a party signs at most once', '/sigs');
   }
   const forms = txForms(signed.tx);
-  const size = utf8(signedTxText(forms.text, signed.sigs)).length; // canonical size of the whole envelope
+  const sigsText = canonicalJson(signed.sigs);
+  // Canonical size of the whole envelope, from the parts' sizes (the signing bytes are the domain label ‖ JCS(tx)).
+  const size = ENVELOPE_FRAME_BYTES + utf8(sigsText).length + forms.signingBytes.length - TX_DOMAIN_BYTES;
   if (size > MAX_TX_BYTES) {
     throw new LedgerError('TX_TOO_LARGE', `signed transaction is ${size} bytes; the limit is ${MAX_TX_BYTES}`);
   }
-  return { signed, forms };
+  return { signed, forms, sigsText };
 }

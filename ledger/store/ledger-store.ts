@@ -136,6 +136,12 @@ export interface LedgerStore {
   eventsByRef(ref: string, fromIndex: number, limit: number): Promise<EventRecord[]>;
 
   close(): Promise<void>;
+
+  /**
+   * `indexOfTx` and `txOfNonce` for every submission of a batch in one call (the sequencer asks once per batch):
+   * one answer per key, in order. A hash that is not 64 lowercase hex digits matches nothing, as in `indexOfTx`.
+   */
+  findCommitted(keys: readonly TxKey[]): Promise<CommittedMatch[]>;
 }
 
 export function stateKey(kind: Kind, id: string): string {
@@ -158,4 +164,17 @@ export function refsOf(object: StateObject): string[] {
     if (typeof value === 'string' && value !== '') refs.add(value);
   }
   return [...refs];
+}
+
+/** What identifies a submission for idempotency: its tx hash, and its first signer's nonce. */
+export interface TxKey {
+  readonly txHash: string;
+  readonly signer: string;
+  readonly nonce: string;
+}
+
+/** What the log already holds for a TxKey: the entry with its tx hash, the entry under its (signer, nonce). */
+export interface CommittedMatch {
+  readonly index: number | undefined;
+  readonly byNonce: { readonly index: number; readonly txHash: string } | undefined;
 }

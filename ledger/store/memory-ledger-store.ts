@@ -11,11 +11,13 @@ import {
   stateKey,
   type CheckpointRecord,
   type CommitBatch,
+  type CommittedMatch,
   type EntryRecord,
   type EventRecord,
   type LedgerStore,
   type StateQuery,
   type StateRecord,
+  type TxKey,
 } from './ledger-store.js';
 
 const nodeKey = (id: NodeId): string => `${id.level}/${id.index}`;
@@ -126,4 +128,8 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {}
+
+  async findCommitted(keys: readonly TxKey[]): Promise<CommittedMatch[]> {
+    return Promise.all(keys.map(async (k) => ({ index: await this.indexOfTx(k.txHash), byNonce: await this.txOfNonce(k.signer, k.nonce) })));
+  }
 }

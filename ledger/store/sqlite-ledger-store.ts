@@ -15,14 +15,17 @@ import {
   stateKey,
   type CheckpointRecord,
   type CommitBatch,
+  type CommittedMatch,
   type EntryRecord,
   type EventRecord,
   type LedgerStore,
   type StateQuery,
   type StateRecord,
+  type TxKey,
 } from './ledger-store.js';
-import { migrate, openSqlite, type Migration, type SqliteDatabase } from './sqlite-database.js';
+import { migrate, openSqlite, type Migration, type SqliteDatabase, type Transaction } from './sqlite-database.js';
 import { SqliteNodeReader } from './sqlite-node-reader.js';
+import type { Statement } from 'better-sqlite3';
 
 /** Bytes of the tx hash the index keys on (collisions are resolved by comparing the whole hash). */
 const TX_PREFIX = 8;
@@ -112,7 +115,7 @@ export class SqliteLedgerStore implements LedgerStore {
   readonly db: SqliteDatabase;
   readonly #ownsDb: boolean;
   readonly #stmt;
-  readonly #commitTx: (batch: CommitBatch) => void;
+  readonly #commitTx: Transaction<(batch: CommitBatch) => void>;
   readonly #nodeReader: SqliteNodeReader;
 
   /** Open (and migrate) the ledger tables in `file`, or in an already open database shared with other adapters. */
@@ -198,7 +201,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    this.#commitTx(batch);
+    this.#commitTx.immediate(batch); // BEGIN IMMEDIATE: waits for another connection's write (busy_timeout) instead of failing when it read first
   }
 
   async entries(start: number, end: number): Promise<EntryRecord[]> {
@@ -263,6 +266,28 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async close(): Promise<void> {
     if (this.#ownsDb && this.db.open) this.db.close();
+  }
+
+  // One statement per kind of key for the whole batch (json_each), prepared on first use.
+  #committedStmts: { byTxPrefix: Statement; byNonce: Statement } | undefined;
+
+  async findCommitted(keys: readonly TxKey[]): Promise<CommittedMatch[]> {
+    this.#committedStmts ??= {
+      byTxPrefix: this.db.prepare(
+        `SELECT idx, tx_hash FROM entries WHERE substr(tx_hash, 1, ${TX_PREFIX}) IN (SELECT unhex(value) FROM json_each(?))`,
+      ),
+      byNonce: this.db.prepare(
+        'SELECT e.idx, e.tx_hash, e.signer, e.nonce FROM json_each(?) j JOIN entries e ON e.signer = j.value ->> 0 AND e.nonce = j.value ->> 1',
+      ),
+    };
+    const { byTxPrefix, byNonce } = this.#committedStmts;
+    const prefixes = keys.filter((k) => TX_HASH_HEX.test(k.txHash)).map((k) => k.txHash.slice(0, 2 * TX_PREFIX));
+    const byTx = new Map<string, number>();
+    for (const r of byTxPrefix.all(JSON.stringify(prefixes)) as { idx: number; tx_hash: Buffer }[]) byTx.set(r.tx_hash.toString('hex'), r.idx);
+    const nonces = new Map<string, { index: number; txHash: string }>();
+    const rows = byNonce.all(JSON.stringify(keys.map((k) => [k.signer, k.nonce]))) as { idx: number; tx_hash: Buffer; signer: string; nonce: string }[];
+    for (const r of rows) nonces.set(`${r.signer}\n${r.nonce}`, { index: r.idx, txHash: r.tx_hash.toString('hex') });
+    return keys.map((k) => ({ index: byTx.get(k.txHash), byNonce: nonces.get(`${k.signer}\n${k.nonce}`) }));
   }
 }
 

@@ -119,7 +119,7 @@ export class SqliteWebhookStore implements WebhookStore {
         updated_at: patch.updatedAt,
       });
       return true;
-    })();
+    }).immediate();
   }
 
   async remove(id: string): Promise<boolean> {
@@ -131,7 +131,7 @@ export class SqliteWebhookStore implements WebhookStore {
       const id = Number(this.#stmt.addDelivery.run(d.webhook, d.index, d.seq, d.eventType, d.createdAt, d.createdAt).lastInsertRowid);
       this.#stmt.prune.run(d.webhook, d.webhook, this.kept);
       return id;
-    })();
+    }).immediate();
     return { ...d, id: deliveryId(n), status: 'pending', attempts: 0, updatedAt: d.createdAt };
   }
 
@@ -152,7 +152,7 @@ export class SqliteWebhookStore implements WebhookStore {
     this.#db.transaction(() => {
       this.#attempt(id, patch);
       this.#stmt.cursor.run(cursor.index, cursor.seq, patch.updatedAt, webhook);
-    })();
+    }).immediate();
   }
 
   async deliveries(webhook: string, opts: { limit: number; before?: string }): Promise<DeliveryRecord[]> {

@@ -12,6 +12,11 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
   let w: World;
   let warehouse: TestKey;
   let whToken: string;
+  // The gateway runs in its own thread: flush() waits for what it has taken in and brings its counters up to date.
+  const gatewayStats = async () => {
+    await w.system.gateway.flush();
+    return w.system.gateway.stats();
+  };
   let scale: Device;
   const l = lotOf('lot-tamper');
 
@@ -40,10 +45,10 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
   });
 
   it('When a device that was never registered connects, then the broker refuses it (CONNACK 5) and the refusal is counted', async () => {
-    const before = w.system.gateway.stats().connectRefused['5'] ?? 0;
+    const before = (await gatewayStats()).connectRefused['5'] ?? 0;
     const rogue = testKey('rogue-scale');
     await assert.rejects(connectMqtt(w.system.mqttPort, 'rogue-scale', makeDeviceToken('rogue-scale', Date.now(), rogue.seed)), (e: { code?: number }) => e.code === 5);
-    assert.equal(w.system.gateway.stats().connectRefused['5'], before + 1);
+    assert.equal((await gatewayStats()).connectRefused['5'], before + 1);
     const unknown = await w.get('/v1/telemetry?device=rogue-scale', whToken);
     assert.equal(unknown.status, 404);
   });
@@ -51,20 +56,20 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
   it('When a captured reading is replayed, then it is acknowledged and dropped as a duplicate: one reading in the evidence', async () => {
     const original = signReading({ device: scale.id, seq: scale.seq++, ts: nowIso(), kind: 'load-cell', values: { kg: 1001 } } as Reading, scale.key.seed);
     assert.equal(await scale.publishRaw(original), 'acked');
-    const dupBefore = w.system.gateway.stats().duplicates;
+    const dupBefore = (await gatewayStats()).duplicates;
     assert.equal(await scale.publishRaw(original), 'acked');
-    assert.equal(w.system.gateway.stats().duplicates, dupBefore + 1);
+    assert.equal((await gatewayStats()).duplicates, dupBefore + 1);
     assert.equal((await readingsOf(scale.id)).filter((r) => r.seq === original.seq).length, 1);
   });
 
   it('When a reading is forged (signed by another key) or timed far in the past, then it never reaches the evidence and each refusal is counted by code and in /metrics', async () => {
-    const stats0 = w.system.gateway.stats();
+    const stats0 = (await gatewayStats());
     const metrics0 = await rejectedInMetrics();
     const forgedSeq = scale.seq;
     assert.equal(await scale.send('load-cell', { values: { kg: 5000 } }, { seed: testKey('impostor').seed }), 'acked');
     const staleSeq = scale.seq;
     assert.equal(await scale.send('load-cell', { values: { kg: 4000 } }, { tsMs: Date.now() - 3 * 86_400_000 }), 'acked');
-    const stats = w.system.gateway.stats();
+    const stats = (await gatewayStats());
     assert.equal(stats.rejected.SIGNATURE_INVALID, (stats0.rejected.SIGNATURE_INVALID ?? 0) + 1);
     assert.equal(stats.rejected.TIME_SKEW, (stats0.rejected.TIME_SKEW ?? 0) + 1);
     assert.equal(await rejectedInMetrics(), metrics0 + 2);
@@ -77,13 +82,13 @@ describe('Scenario: someone tampers with the warehouse sensors', function () {
 
   it('When the warehouse revokes a device, then it is disconnected at once, cannot reconnect (CONNACK 5) and nothing it sends is stored', async () => {
     const before = (await readingsOf(scale.id)).length;
-    const refused0 = w.system.gateway.stats().connectRefused['5'] ?? 0;
+    const refused0 = (await gatewayStats()).connectRefused['5'] ?? 0;
     await w.commit('device.revoke', { device: scale.id, reason: 'seal broken on inspection' }, [warehouse]);
     await eventually(() => scale.client?.connected === false, 3000, 'the revoked device to be disconnected');
     assert.equal(await scale.send('load-cell', { values: { kg: 999 } }), 'closed');
     await scale.end();
     await assert.rejects(scale.connect(w.system.mqttPort), (e: { code?: number }) => e.code === 5);
-    assert.equal(w.system.gateway.stats().connectRefused['5'], refused0 + 1);
+    assert.equal((await gatewayStats()).connectRefused['5'], refused0 + 1);
     assert.equal((await readingsOf(scale.id)).length, before);
   });
 });

@@ -13,11 +13,13 @@ import {
   stateKey,
   type CheckpointRecord,
   type CommitBatch,
+  type CommittedMatch,
   type EntryRecord,
   type EventRecord,
   type LedgerStore,
   type StateQuery,
   type StateRecord,
+  type TxKey,
 } from '../ledger-store.js';
 import { LEDGER_MIGRATIONS, checkMigrated, migratePg } from './migrations.js';
 import { writeBatch } from './pg-batch-writes.js';
@@ -61,6 +63,11 @@ const SIZE_SQL = 'SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM entries';
 // max_prepared_statements set.)
 const BY_TX = { name: 'lh_entry_by_tx', text: 'SELECT idx FROM entries WHERE tx_hash = $1' };
 const BY_NONCE = { name: 'lh_entry_by_nonce', text: 'SELECT idx, tx_hash FROM entries WHERE signer = $1 AND nonce = $2' };
+const MANY_BY_TX = { name: 'lh_entries_by_tx', text: 'SELECT idx, tx_hash FROM entries WHERE tx_hash = ANY($1::text[])' };
+const MANY_BY_NONCE = {
+  name: 'lh_entries_by_nonce',
+  text: 'SELECT idx, tx_hash, signer, nonce FROM entries WHERE (signer, nonce) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+};
 const STATE_BY_KEY = {
   name: 'lh_state_by_key',
   text: 'SELECT kind, id, value, idx FROM state WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
@@ -267,5 +274,17 @@ export class PgLedgerStore implements LedgerStore {
     if (this.#closed) return;
     this.#closed = true;
     if (this.ownsPool) await this.pool.end();
+  }
+  /** Two round trips for the whole batch instead of two per submission. */
+  async findCommitted(keys: readonly TxKey[]): Promise<CommittedMatch[]> {
+    const [byTx, byNonce] = await Promise.all([
+      this.pool.query<{ idx: number; tx_hash: string }>({ ...MANY_BY_TX, values: [keys.map((k) => k.txHash)] }),
+      this.pool.query<{ idx: number; tx_hash: string; signer: string; nonce: string }>({
+        ...MANY_BY_NONCE, values: [keys.map((k) => k.signer), keys.map((k) => k.nonce)],
+      }),
+    ]);
+    const indexOf = new Map(byTx.rows.map((r) => [r.tx_hash, r.idx]));
+    const nonces = new Map(byNonce.rows.map((r) => [`${r.signer}\n${r.nonce}`, { index: r.idx, txHash: r.tx_hash }]));
+    return keys.map((k) => ({ index: indexOf.get(k.txHash), byNonce: nonces.get(`${k.signer}\n${k.nonce}`) }));
   }
 }

@@ -133,6 +133,29 @@ describe('iot-gateway anchor: two-level proofs through a real ledger', () => {
     assert.equal(w.h.pipeline.size, sizeBefore + 1, 'nothing anchored twice');
   });
 
+  it('When readings are stored while a round anchors, then they wait for the next round instead of making a small batch of their own', async () => {
+    const stats = newStats();
+    let arrivals = 0;
+    const late = new Anchorer({
+      store, gateway: { id: GATEWAY_ID, seed: w.gateway.seed }, clock: w.h.clock, logger: silent, stats, events, batchMs: 60_000, batchMax: 4,
+      submit: async (s) => {
+        if (arrivals++ === 0) await store.append([record('scale-1', 10), record('scale-1', 11)]); // they arrive mid-round
+        return w.h.pipeline.submit(s);
+      },
+    });
+    try {
+      await store.append(stored(3).map((s) => s.record));
+      await late.kick();
+      assert.equal(stats.batchesSealed, 1);
+      assert.deepEqual((await store.unbatched(10)).map((r) => r.id), [4, 5], 'left for the next round');
+      await late.kick();
+      assert.equal(stats.batchesSealed, 2);
+      assert.deepEqual(await store.unbatched(10), []);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('When a reading is not batched yet, then its proof is not available and says why', async () => {
     await store.append([record('scale-1', 0)]);
     assert.equal((await buildReadingProof(store, w.h.store, 1)).status, 'not-batched');

@@ -9,7 +9,7 @@ import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { testKey } from '../../support/ledger-harness.js';
 import { GatewayEvents } from '../../../iot-gateway/gateway-events.js';
 import { newStats } from '../../../iot-gateway/gateway-stats.js';
-import { Intake, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
+import { Intake, MAX_GROUP_READINGS, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
 import { MemoryTelemetryStore } from '../../../iot-gateway/store/memory-telemetry-store.js';
 import type { AppendResult, ReadingRecord } from '../../../iot-gateway/store/telemetry-store.js';
 import { DEFAULT_SKEW } from '../../../iot-gateway/verify/verify-message.js';
@@ -37,6 +37,24 @@ describe('iot-gateway intake', () => {
     assert.deepEqual(out.map((o) => o.action === 'ack' && o.status), ['stored', 'duplicate', 'stored']);
     assert.deepEqual(stored, [1, 2]);
     assert.deepEqual([stats.stored, stats.duplicates, stats.gaps], [2, 1, 1]);
+  });
+
+  it('When more readings are queued than one write takes, then whole messages go in several writes, in arrival order', async () => {
+    class Counting extends MemoryTelemetryStore {
+      readonly writes: number[] = [];
+      override async append(records: readonly ReadingRecord[], messages?: Parameters<MemoryTelemetryStore['append']>[1]): Promise<AppendResult[]> {
+        this.writes.push(records.length);
+        return super.append(records, messages);
+      }
+    }
+    const store = new Counting();
+    const { i } = intake({ store, maxQueue: 10_000 });
+    const message = (k: number) => bytes(batchOf('scale-1', Array.from({ length: 500 }, (_, j) => ({ seq: k * 500 + j, ts: iso(T0), kind: 'load-cell' as const, values: { kg: j } }))));
+    const out = await Promise.all([0, 1, 2, 3, 4].map((k) => i.receive(topic, message(k))));
+    assert.ok(out.every((o) => o.action === 'ack' && o.status === 'stored'));
+    assert.equal(MAX_GROUP_READINGS, 2_000);
+    assert.deepEqual(store.writes, [2_000, 500]);
+    assert.deepEqual((await store.readings({ device: 'scale-1', limit: 2_500 })).readings.map((r) => r.record.seq), Array.from({ length: 2_500 }, (_, j) => j));
   });
 
   it('When a batch message is stored, then every reading gets the batch digest and the signed batch is kept', async () => {

@@ -42,7 +42,9 @@ describe('Auditor: verify-ledger with the verification pool', function () {
     const withPool = await auditLedger(storeSource(h.store), { ...opts, pool });
     assert.equal(withPool.ok, true, withPool.finding?.what);
     assert.deepEqual(withPool, without);
-    assert.ok(pool.verified >= h.pipeline.size - 1, 'the signatures were verified in the pool');
+    // The replay thread verifies a share of a page itself only while it would otherwise wait; with two workers that
+    // share is at most a third (crypto/share.ts), so the pool verified at least two thirds of the signatures.
+    assert.ok(pool.verified >= (2 * (h.pipeline.size - 1)) / 3, 'the signatures were verified in the pool');
   });
 
   it('When a signature in an entry is altered (leaf hash fixed too), then the pool run names that entry exactly as the in-thread run', async () => {

@@ -71,6 +71,16 @@ describe('Auditor: verify-ledger replay', () => {
     assert.equal(report.finding?.index, row.idx);
   });
 
+  it('When a stored projection lists its members in another order, then it still equals the replayed state (RFC 8785 sorts them)', async () => {
+    const row = db.prepare("SELECT value FROM state WHERE kind = 'receipt' AND id = ?").get(receipts.r2) as { value: string };
+    const object = JSON.parse(row.value) as Record<string, unknown>;
+    const reversed = Object.fromEntries(Object.entries(object).reverse());
+    assert.notEqual(JSON.stringify(reversed), row.value);
+    db.prepare("UPDATE state SET value = ? WHERE kind = 'receipt' AND id = ?").run(JSON.stringify(reversed), receipts.r2);
+    const report = await auditLedger(storeSource(h.store), options(h));
+    assert.equal(report.ok, true, report.finding?.what);
+  });
+
   it('When a checkpoint note is replaced by one signed with another key, then the auditor rejects that checkpoint', async () => {
     const { signCheckpoint } = await import('../../../ledger/checkpoint/signed-checkpoint.js');
     const { testKey, ORIGIN } = await import('../../support/ledger-harness.js');

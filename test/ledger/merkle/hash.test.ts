@@ -50,6 +50,26 @@ describe('ledger/merkle/hash', () => {
     assert.notDeepEqual(hashLeaf(joined), hashChildren(a, a));
   });
 
+  it('When inputs of growing and shrinking sizes are hashed in turn (one reused input buffer), then each hash is of its own bytes', () => {
+    // 3 bytes, past the first buffer (1 KiB), past the largest reused size (64 KiB), and small again.
+    const sizes = [3, 2000, 70_000, 5, 1023, 1024];
+    for (const [i, size] of sizes.entries()) {
+      const data = new Uint8Array(size).fill(i + 1);
+      assert.deepEqual(hashLeaf(data), sha256(Uint8Array.of(LEAF_PREFIX, ...data)), `leaf of ${size} bytes`);
+      const left = new Uint8Array(32).fill(i);
+      const right = new Uint8Array(size).fill(i + 2);
+      assert.deepEqual(hashChildren(left, right), sha256(Uint8Array.of(NODE_PREFIX, ...left, ...right)), `node with a ${size}-byte child`);
+    }
+  });
+
+  it('When a hash is kept and more are computed, then the kept hash does not change', () => {
+    const first = hashLeaf(Uint8Array.of(1));
+    const copy = Uint8Array.from(first);
+    hashLeaf(new Uint8Array(500).fill(9));
+    hashChildren(new Uint8Array(32), new Uint8Array(32));
+    assert.deepEqual(first, copy);
+  });
+
   it('When the inputs are not Uint8Array, then TypeError names the argument', () => {
     assert.throws(() => hashLeaf('abc' as unknown as Uint8Array), { name: 'TypeError', message: /data/ });
     assert.throws(() => hashChildren(new Uint8Array(32), [] as unknown as Uint8Array), {

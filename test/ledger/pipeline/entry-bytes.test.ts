@@ -8,15 +8,7 @@ import { entryBytes, signedTxText } from '../../../ledger/pipeline/entry-bytes.j
 import { txSigningBytes } from '../../../ledger/tx/sign-tx.js';
 import { txForms } from '../../../ledger/tx/tx-forms.js';
 import { txHash } from '../../../ledger/tx/tx-hash.js';
-
-const sigArb = fc.record({ signer: fc.string({ minLength: 1, maxLength: 12 }), sig: fc.base64String({ maxLength: 88 }) });
-const txArb = fc.record({
-  v: fc.constant(1 as const),
-  type: fc.string({ maxLength: 20 }),
-  nonce: fc.string({ unit: 'grapheme', maxLength: 20 }),
-  ts: fc.string({ maxLength: 30 }),
-  body: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
-});
+import { sigArb, txArb } from '../../support/entry-arbitraries.js';
 
 describe('ledger/pipeline/entry-bytes and ledger/tx/tx-forms (the canonical form computed once)', () => {
   it('When an entry is composed from JCS(tx), then its bytes equal encodeEntry of the whole entry', () => {

@@ -92,6 +92,34 @@ export function ledgerStoreConformance(adapter: string, open: () => Promise<Stor
       assert.equal(await h.store.txOfNonce('p-test', 'n99'), undefined);
     });
 
+    it('When committed keys are looked up for a batch, then each answer equals indexOfTx and txOfNonce for that key', async () => {
+      const { batch } = makeBatch(emptyEdge(), 4);
+      await h.store.commit(batch);
+      const [e1, e3] = [batch.entries[1]!, batch.entries[3]!];
+      const other = toHex(sha256(enc.encode('never committed')));
+      // Same prefix as a committed hash, different hash: must not match (SQLite indexes the first 8 bytes only).
+      const samePrefix = `${e1.txHash.slice(0, 16)}${'0'.repeat(48)}`;
+      const keys = [
+        { txHash: e1.txHash, signer: e1.signer, nonce: e1.nonce },
+        { txHash: other, signer: 'p-test', nonce: e3.nonce }, // a new tx reusing a committed nonce
+        { txHash: samePrefix, signer: 'p-other', nonce: e3.nonce },
+        { txHash: 'not-a-hash', signer: 'p-test', nonce: 'n99' },
+        { txHash: e1.txHash, signer: e1.signer, nonce: e1.nonce }, // asked twice: answered twice
+      ];
+      const found = await h.store.findCommitted(keys);
+      assert.deepEqual(found, [
+        { index: 1, byNonce: { index: 1, txHash: e1.txHash } },
+        { index: undefined, byNonce: { index: 3, txHash: e3.txHash } },
+        { index: undefined, byNonce: undefined },
+        { index: undefined, byNonce: undefined },
+        { index: 1, byNonce: { index: 1, txHash: e1.txHash } },
+      ]);
+      for (const [i, k] of keys.entries()) {
+        assert.deepEqual(found[i], { index: await h.store.indexOfTx(k.txHash), byNonce: await h.store.txOfNonce(k.signer, k.nonce) });
+      }
+      assert.deepEqual(await h.store.findCommitted([]), []);
+    });
+
     it('When a batch does not start at the current size, then it is refused with SequenceConflict and nothing changes', async () => {
       const first = makeBatch(emptyEdge(), 3);
       await h.store.commit(first.batch);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { WAL_AUTOCHECKPOINT_PAGES, openSqlite } from '../../../ledger/store/sqlite-database.js';
+import { PAGE_SIZE_BYTES, WAL_AUTOCHECKPOINT_BYTES, openSqlite } from '../../../ledger/store/sqlite-database.js';
 import { SqliteLedgerStore } from '../../../ledger/store/sqlite-ledger-store.js';
 import { nodesSql } from '../../../ledger/store/sqlite-node-reader.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -26,7 +26,7 @@ ledgerStoreConformance('SQLite (temp file)', async () => {
 });
 
 describe('SQLite connection settings', () => {
-  it('When any connection is opened through openSqlite, then it runs in WAL mode with synchronous=FULL and a 10,000-page autocheckpoint', () => {
+  it('When any connection is opened through openSqlite, then it runs in WAL mode with synchronous=FULL and a ~39 MiB (5,000-page) autocheckpoint', () => {
     const tmp = tempDir();
     try {
       const file = path.join(tmp.dir, 'ledger.db');
@@ -37,10 +37,34 @@ describe('SQLite connection settings', () => {
       for (const db of [a, b]) {
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
         assert.equal(db.pragma('synchronous', { simple: true }), 2, 'synchronous=FULL (2)');
-        assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), WAL_AUTOCHECKPOINT_PAGES);
+        assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 5000);
+        assert.equal(5000 * PAGE_SIZE_BYTES, WAL_AUTOCHECKPOINT_BYTES);
       }
       assert.equal(plain.pragma('synchronous', { simple: true }), 1, 'a plain connection to a WAL file is NORMAL (1)');
       [a, b, plain].forEach((db) => db.close());
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('SQLite page size', () => {
+  it('When a new file is opened through openSqlite, then it gets 8 KiB pages; an existing 4 KiB file keeps its pages and its ledger opens', async () => {
+    const tmp = tempDir();
+    try {
+      const fresh = openSqlite(path.join(tmp.dir, 'new.db'));
+      assert.equal(fresh.pragma('page_size', { simple: true }), PAGE_SIZE_BYTES);
+      fresh.close();
+      const file = path.join(tmp.dir, 'old.db');
+      const old = new Database(file); // as a file created before the page size was set
+      old.pragma('journal_mode = WAL');
+      old.exec('CREATE TABLE before (x)');
+      old.close();
+      const store = new SqliteLedgerStore(openSqlite(file));
+      assert.equal(store.db.pragma('page_size', { simple: true }), 4096);
+      assert.equal(store.db.pragma('wal_autocheckpoint', { simple: true }), 10_000, 'the same ~39 MiB of WAL between checkpoints');
+      assert.equal(await store.size(), 0);
+      store.db.close(); // the store does not own a database it was given
     } finally {
       tmp.remove();
     }

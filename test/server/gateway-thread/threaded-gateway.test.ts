@@ -1,0 +1,79 @@
+// A whole node (LH_ROLE=all) with the gateway in its own thread (LH_GATEWAY_THREAD=true): real aedes in
+// the thread, real mqtt.js devices, SQLite on a temp dir shared by both threads' connections.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { telemetryTopic } from '../../../iot-gateway/broker/topics.js';
+import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
+import { PortInUseError, verifyReadingProof, type GatewayEventMap } from '../../../iot-gateway/index.js';
+import { systemClock } from '../../../ledger/clock.js';
+import { LogSigner } from '../../../ledger/pipeline/log-signer.js';
+import { loadConfig } from '../../../server/config.js';
+import { OPERATOR_ID, startSystem, type System } from '../../../server/system.js';
+import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
+import { buildTx, testKey } from '../../support/ledger-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const config = (dir: string, env: Record<string, string> = {}) => loadConfig({
+  LH_DATA_DIR: dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '100', LH_GATEWAY_THREAD: 'true', ...env,
+});
+
+describe('The gateway in its own thread (server/gateway-thread)', function () {
+  this.timeout(30_000);
+  const data = tempDir('lh-gwthread-');
+  let system: System;
+  const device = 'scale-t1';
+  const warehouse = 'wh-thread';
+
+  before(async () => {
+    system = await startSystem(config(data.dir), systemClock);
+    const operator = { ...testKey(OPERATOR_ID), seed: system.keys.operator.seed };
+    const ts = new Date().toISOString();
+    await system.pipeline.submit(buildTx('party.register', { id: warehouse, role: 'warehouse', name: warehouse, publicKey: testKey(warehouse).publicKeyB64 }, [operator], { ts }));
+    await system.pipeline.submit(buildTx('device.register', { id: device, warehouse, site: 'site-1', kinds: ['load-cell'], publicKey: testKey(device).publicKeyB64 }, [testKey(warehouse)], { ts }));
+  });
+  after(async () => {
+    await endAll();
+    await system?.close();
+    data.remove();
+  });
+
+  const reading = (seq: number): string => JSON.stringify(signReading({ device, seq, ts: new Date().toISOString(), kind: 'load-cell', values: { kg: 100 + seq } }, testKey(device).seed));
+
+  it('When a device registered on the main thread publishes, then the thread stores and anchors its readings through the one sequencer, and events, counters and proofs reach the main thread', async () => {
+    const seen: GatewayEventMap['reading'][] = [];
+    const anchored: GatewayEventMap['anchored'][] = [];
+    const offReading = system.gateway.on('reading', (e) => seen.push(e));
+    const offAnchored = system.gateway.on('anchored', (e) => anchored.push(e));
+    const c = await connectDevice(system.mqttPort, device, Date.now());
+    const topic = telemetryTopic(warehouse, device, 'telemetry');
+    for (let seq = 0; seq < 5; seq++) assert.equal(await publish(c, topic, reading(seq)), 'acked');
+    await system.gateway.flush();
+    offReading();
+    offAnchored();
+    assert.deepEqual(seen.map((e) => e.record.seq), [0, 1, 2, 3, 4]);
+    assert.equal(system.gateway.stats().stored, 5);
+    assert.equal(anchored.reduce((n, a) => n + a.readings, 0), 5);
+    // The anchor is an entry of the main thread's log, and the API's own connection reads the readings.
+    const entry = (await system.store.entries(anchored[0]!.index, anchored[0]!.index + 1))[0]!;
+    assert.match(new TextDecoder().decode(entry.leaf), /"telemetry\.anchor"/);
+    const latest = await system.gateway.telemetry.latest(device);
+    assert.equal(latest?.record.seq, 4);
+    const proof = await system.gateway.proof(seen[4]!.id);
+    assert.equal(proof.status, 'ok');
+    const logKey = new LogSigner(system.config.origin, system.keys.log.seed).verifierKey;
+    if (proof.status === 'ok') assert.deepEqual(verifyReadingProof(proof.proof, { logKey }), { ok: true });
+  });
+
+  it('When the MQTT port is taken, then the node does not start and says which port, as it does with the gateway on the main thread', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const other = tempDir('lh-gwthread-port-');
+    try {
+      await assert.rejects(startSystem(config(other.dir, { LH_MQTT_PORT: String(port) }), systemClock), (e: unknown) => e instanceof PortInUseError && e.port === port);
+    } finally {
+      blocker.close();
+      other.remove();
+    }
+  });
+});
