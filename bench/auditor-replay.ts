@@ -3,7 +3,7 @@
 // every contract re-applied, every stored node and checkpoint recomputed, the projections compared at the end.
 import { auditLedger, type AuditReport } from '../ledger/auditor/verify-ledger.js';
 import { storeSource } from '../ledger/auditor/store-source.js';
-import { FastVerifier } from '../ledger/crypto/ed25519-node.js';
+import { type Ed25519Engine, FastVerifier, defaultEngine } from '../ledger/crypto/ed25519-node.js';
 import { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import { openSqlite } from '../ledger/store/sqlite-database.js';
 import type { LedgerStore } from '../ledger/store/ledger-store.js';
@@ -65,8 +65,8 @@ interface Replay {
  * (each page's signatures verified in worker threads while the next page replays, but for the share the replay
  * thread verifies itself so as not to wait for them; the timers then see that share and any fallback checks).
  */
-async function audit(store: LedgerStore, logKey: string, pool?: VerifyPool): Promise<Replay> {
-  const verifier = new FastVerifier();
+async function audit(store: LedgerStore, logKey: string, pool?: VerifyPool, engine: Ed25519Engine = pool?.engine ?? defaultEngine()): Promise<Replay> {
+  const verifier = new FastVerifier({ engine });
   const counting = countingStore(store);
   let verifyMs = 0;
   let verifications = 0;
@@ -101,12 +101,16 @@ export const auditorReplay: Benchmark = {
       const log = await buildLog(file, chains, ctx);
       const store = new SqliteLedgerStore(openSqlite(file)); // as `verify-ledger --data-dir` opens it
       const pool = new VerifyPool(); // as `verify-ledger` runs
+      // The same, with OpenSSL as the Ed25519 engine everywhere: the control for the engine choice (libsodium.ts).
+      const opensslPool = pool.engine === 'openssl' ? undefined : new VerifyPool({ engine: 'openssl' });
       try {
         const warm = checked((await audit(store, log.logKey)).report, log.size);
         checked((await audit(store, log.logKey, pool)).report, log.size);
-        // Alternate in-thread and pooled replays so both series see the same machine.
+        if (opensslPool !== undefined) checked((await audit(store, log.logKey, opensslPool)).report, log.size);
+        // Alternate in-thread and pooled replays so all series see the same machine.
         const replays: Replay[] = [];
         const pooled: Replay[] = [];
+        const opensslPooled: Replay[] = [];
         for (let r = 0; r < ctx.rounds; r++) {
           const replay = await audit(store, log.logKey);
           checked(replay.report, log.size);
@@ -114,13 +118,20 @@ export const auditorReplay: Benchmark = {
           const withPool = await audit(store, log.logKey, pool);
           checked(withPool.report, log.size);
           pooled.push(withPool);
+          if (opensslPool !== undefined) {
+            const control = await audit(store, log.logKey, opensslPool);
+            checked(control.report, log.size);
+            opensslPooled.push(control);
+          }
           ctx.log(`auditor-replay: round ${r + 1}/${ctx.rounds}: ${fmt.int(log.size / replay.seconds)} entries/s in-thread, `
-            + `${fmt.int(log.size / withPool.seconds)} with the pool (${pool.size} worker${pool.size === 1 ? '' : 's'})`);
+            + `${fmt.int(log.size / withPool.seconds)} with the pool (${pool.size} worker${pool.size === 1 ? '' : 's'}, ${pool.engine})`
+            + (opensslPooled.length > r ? `, ${fmt.int(log.size / opensslPooled[r]!.seconds)} with the pool on openssl` : ''));
         }
         const profiled = await cpuProfile(() => audit(store, log.logKey));
         checked(profiled.value.report, log.size);
         const rates = replays.map((x) => log.size / x.seconds);
         const poolRates = pooled.map((x) => log.size / x.seconds);
+        const opensslRates = opensslPooled.map((x) => log.size / x.seconds);
         const rate = median(poolRates);
         const inThread = median(rates);
         const mid = [...replays].sort((a, b) => b.seconds - a.seconds)[replays.length >> 1]!;
@@ -132,8 +143,9 @@ export const auditorReplay: Benchmark = {
         const results: Table = {
           head: ['signatures', 'entries', 'checkpoints verified', 'state objects compared', 'rounds', 'median entries/s', 'min–max', 'vs target', 'CPU/wall', 'log build (pipeline) s'],
           rows: [
-            row(`worker pool (${pool.size} thread${pool.size === 1 ? '' : 's'}, as the CLI runs)`, poolRates, pooled),
-            row('in the replay thread (control)', rates, replays),
+            row(`worker pool (${pool.size} thread${pool.size === 1 ? '' : 's'}, ${pool.engine}, as the CLI runs)`, poolRates, pooled),
+            row(`in the replay thread (${pool.engine}; control)`, rates, replays),
+            ...(opensslPooled.length === 0 ? [] : [row('worker pool, OpenSSL engine (control for the engine)', opensslRates, opensslPooled)]),
           ],
         };
         const perEntry = (ms: number): string => `${fmt.num((100 * ms) / (1000 * mid.seconds))} % (${fmt.int((1000 * ms) / log.size)} µs)`;
@@ -164,7 +176,8 @@ export const auditorReplay: Benchmark = {
             + 'CPU/wall is the process\'s CPU time (all threads) over the replay\'s wall time: in-thread it is at most 1, below 1 it waited '
             + 'for a core; with the pool above 1 means the workers ran beside the replay.',
           tables: [results, split, profile],
-          measured: `median ${fmt.int(rate)} entries/s over ${fmt.int(log.size)} entries with the verification pool (${fmt.ratio(rate / TARGET)} the target; in-thread ${fmt.int(inThread)}, pool ${fmt.ratio(rate / inThread)})`,
+          measured: `median ${fmt.int(rate)} entries/s over ${fmt.int(log.size)} entries with the verification pool on ${pool.engine} (${fmt.ratio(rate / TARGET)} the target; in-thread ${fmt.int(inThread)}`
+            + (opensslRates.length === 0 ? ')' : `; pool on OpenSSL ${fmt.int(median(opensslRates))}, libsodium ${fmt.ratio(rate / median(opensslRates))} of it)`),
           verdict: rate >= TARGET ? 'PASS' : 'MISS',
           notes: [
             `Store calls per replay of ${fmt.int(log.size)} entries: ${c('entries')} \`entries\` pages, ${c('checkpointsIn')} \`checkpointsIn\` `
@@ -177,6 +190,7 @@ export const auditorReplay: Benchmark = {
         };
       } finally {
         await pool.close();
+        await opensslPool?.close();
         store.db.close(); // the store does not own a database it was given
       }
     });

@@ -21,7 +21,7 @@ const callerIn = (stack: readonly Frame[], pairs: readonly (readonly [RegExp, st
 const RULES: readonly Rule[] = [
   { category: 'idle (waiting: I/O, timers)', test: (f) => f.functionName === '(idle)' },
   { category: 'garbage collection', test: (f) => f.functionName === '(garbage collector)' },
-  { category: 'Ed25519 verify, OpenSSL fast path (+ byte pre-checks)', test: url(/ledger\/crypto\/ed25519-(node|encoding)\.ts|node:internal\/crypto\/sig/) },
+  { category: 'Ed25519 verify, native fast path (libsodium or OpenSSL; + byte pre-checks)', test: url(/ledger\/crypto\/ed25519-(node|encoding)\.ts|node:internal\/crypto\/sig/) },
   {
     category: 'Ed25519 in JS (@noble/curves)', test: url(/@noble\/curves|ledger\/crypto\/ed25519\.ts/),
     refine: (s) => callerIn(s, [[/checkpoint\/note\.ts/, 'checkpoint note sign/verify'], [/contracts\//, 'enrolment key check']]),

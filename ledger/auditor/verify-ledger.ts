@@ -3,6 +3,7 @@
 // contract accepts it; every Merkle node the source stores equals the one recomputed from the leaves; every
 // checkpoint is signed by the log key and commits to the recomputed root; finally the source's projections equal
 // the replayed state. The first problem is reported with the entry index (or object) it concerns.
+import { isDeepStrictEqual } from 'node:util';
 import { canonicalJson } from '../encoding/canonical.js';
 import { equalBytes, toHex } from '../encoding/bytes.js';
 import { decodeEntryText, EntryFormatError, type DecodedEntry } from '../entry/entry.js';
@@ -91,7 +92,7 @@ export async function auditLedger(source: LedgerSource, opts: AuditOptions): Pro
     const checkCheckpoint = (cp: CheckpointRecord, at: RightEdge): void => {
       let body;
       try {
-        body = openCheckpoint(cp.note, logKey);
+        body = openCheckpoint(cp.note, logKey, { verify: opts.verify });
       } catch (e) {
         fail(`checkpoint at size ${cp.size}: ${(e as Error).message}`);
       }
@@ -198,12 +199,14 @@ async function compareNodes(source: LedgerSource, fresh: readonly NodeRecord[]):
 }
 
 /**
- * Equal RFC 8785 texts. Equal JSON.stringify texts imply them (same members with the same values, the same number
- * and string forms; only the key order may differ, which JCS sorts): the common case, a projection written from the
- * same contract code as the replay, is settled without canonicalising either side.
+ * Equal RFC 8785 texts. Deep strict equality implies them (the same own keys, in any order, which JCS sorts, with
+ * values equal under Object.is): the common case, a projection written from the same contract code as the replay,
+ * is settled without serialising either side — it differs from the replayed object only in the key order of
+ * members copied from a transaction (the submitted order there, the canonical one here). Anything else, such as
+ * -0 against 0 (both "0" in JCS), is settled by the canonical texts themselves.
  */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
+  return isDeepStrictEqual(a, b) || canonicalJson(a) === canonicalJson(b);
 }
 
 async function compareProjections(source: LedgerSource, state: MemoryState): Promise<number> {

@@ -9,8 +9,9 @@
 // An idle pool does not keep the process alive; close() finishes in-flight batches and stops the threads.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type Ed25519Engine, defaultEngine } from './ed25519-node.js';
 import { packBatch, type VerifyJob } from './verify-batch.js';
-import type { WorkerAnswer, WorkerRequest } from './verify-worker.js';
+import type { WorkerAnswer, WorkerData, WorkerRequest } from './verify-worker.js';
 
 export type { VerifyJob } from './verify-batch.js';
 
@@ -28,6 +29,8 @@ export interface VerifyPoolOptions {
   readonly size?: number;
   /** Most jobs in one message to a worker. Default 256. */
   readonly maxBatch?: number;
+  /** The engine every worker's FastVerifier uses. Default: defaultEngine(). */
+  readonly engine?: Ed25519Engine;
 }
 
 interface Waiting {
@@ -52,6 +55,7 @@ export function defaultPoolSize(): number {
 export class VerifyPool {
   readonly #slots: Slot[] = [];
   readonly #maxBatch: number;
+  readonly engine: Ed25519Engine;
   #waiting: Waiting[] = [];
   #flushScheduled = false;
   #nextId = 1;
@@ -67,6 +71,7 @@ export class VerifyPool {
     const size = opts.size ?? defaultPoolSize();
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`size: expected a positive integer, got ${size}`);
     this.#maxBatch = opts.maxBatch ?? 256;
+    this.engine = opts.engine ?? defaultEngine();
     if (!Number.isSafeInteger(this.#maxBatch) || this.#maxBatch < 1) throw new RangeError(`maxBatch: expected a positive integer, got ${this.#maxBatch}`);
     for (let i = 0; i < size; i++) this.#slots.push(this.#start());
   }
@@ -130,7 +135,7 @@ export class VerifyPool {
   }
 
   #start(): Slot {
-    const worker = new Worker(WORKER_ENTRY, { execArgv: [] });
+    const worker = new Worker(WORKER_ENTRY, { execArgv: [], workerData: { engine: this.engine } satisfies WorkerData });
     const slot: Slot = { worker, ready: false, inFlight: new Map(), jobs: 0 };
     worker.on('message', (m: WorkerAnswer | { ready: true }) => this.#onMessage(slot, m));
     worker.on('error', (e) => this.#onDeath(slot, `a verification worker failed: ${e.message}`));

@@ -1,9 +1,13 @@
 // The body of one verification worker thread (started by verify-pool.ts through verify-worker.mjs): answers each
 // packed batch with its verdicts, using FastVerifier — the very code, and so the very rule, of in-thread checks.
 // A message { crash: true } makes the thread exit abruptly; the pool's tests use it to check recovery.
-import { parentPort } from 'node:worker_threads';
-import { FastVerifier } from './ed25519-node.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Ed25519Engine, FastVerifier } from './ed25519-node.js';
 import { verifyPacked, type PackedBatch } from './verify-batch.js';
+
+export interface WorkerData {
+  readonly engine: Ed25519Engine;
+}
 
 export interface WorkerRequest {
   readonly id: number;
@@ -19,7 +23,7 @@ export type WorkerAnswer =
 export function serve(): void {
   const port = parentPort;
   if (port === null) throw new Error('verify-worker.ts must run in a worker thread');
-  const verifier = new FastVerifier();
+  const verifier = new FastVerifier({ engine: (workerData as WorkerData).engine });
   port.on('message', (req: WorkerRequest) => {
     if (req.crash === true) process.exit(70);
     let answer: WorkerAnswer;

@@ -81,6 +81,22 @@ describe('Auditor: verify-ledger replay', () => {
     assert.equal(report.ok, true, report.finding?.what);
   });
 
+  it('When a member nested in a projection is edited, or a number is written as another number, then the auditor names the object', async () => {
+    const row = db.prepare("SELECT kind, id, value FROM state WHERE kind = 'pledge' LIMIT 1").get() as { kind: string; id: string; value: string };
+    const object = JSON.parse(row.value) as { covenants?: Record<string, unknown> };
+    assert.ok(object.covenants !== undefined, 'the lifecycle pledge has covenants');
+    const edits = [
+      { ...object, covenants: { ...object.covenants, quantityFloor: '0.001' } },
+      { ...object, createdIndex: 1e21 },
+    ];
+    for (const edited of edits) {
+      db.prepare('UPDATE state SET value = ? WHERE kind = ? AND id = ?').run(JSON.stringify(edited), row.kind, row.id);
+      const report = await auditLedger(storeSource(h.store), options(h));
+      assert.equal(report.ok, false);
+      assert.match(report.finding!.what, new RegExp(`pledge:${row.id}`));
+    }
+  });
+
   it('When a checkpoint note is replaced by one signed with another key, then the auditor rejects that checkpoint', async () => {
     const { signCheckpoint } = await import('../../../ledger/checkpoint/signed-checkpoint.js');
     const { testKey, ORIGIN } = await import('../../support/ledger-harness.js');
