@@ -27,7 +27,7 @@ const RULES: readonly Rule[] = [
     refine: (s) => callerIn(s, [[/checkpoint\/note\.ts/, 'checkpoint note sign/verify'], [/contracts\//, 'enrolment key check']]),
   },
   {
-    category: 'RFC 8785 canonical JSON', test: url(/node_modules\/canonicalize|ledger\/encoding\/canonical\.ts/),
+    category: 'RFC 8785 canonical JSON', test: url(/node_modules\/canonicalize|ledger\/encoding\/canonical(-text)?\.ts/),
     refine: (s) => callerIn(s, [
       [/ledger\/pipeline\/envelope\.ts/, 'envelope size check'], [/ledger\/tx\/tx-hash\.ts/, 'tx hash'],
       [/ledger\/tx\/sign-tx\.ts/, 'signing bytes'], [/ledger\/entry\/entry\.ts/, 'entry bytes'], [/ledger\/auditor\//, 'projection compare'],

@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../ledger/clock.js';
-import { checkPublicKey } from '../ledger/crypto/ed25519.js';
-import { FastVerifier, signFast } from '../ledger/crypto/ed25519-node.js';
+import { FastVerifier, checkPublicKeyFast, signFast } from '../ledger/crypto/ed25519-node.js';
 import { VerifyPool } from '../ledger/crypto/verify-pool.js';
 import { fromBase64, toBase64 } from '../ledger/encoding/bytes.js';
 import { LogReader } from '../ledger/log/log-reader.js';
@@ -82,7 +81,7 @@ export function contractServices() {
       } catch (e) {
         return (e as Error).message;
       }
-      const check = checkPublicKey(bytes);
+      const check = checkPublicKeyFast(bytes);
       return check.ok ? undefined : check.reason;
     },
   };

@@ -10,8 +10,10 @@
 // THE RULE, so ed25519-node.ts hands those (rare) signatures to OpenSSL. The tests run every vector on both engines.
 import { createRequire } from 'node:module';
 
-/** The three functions of sodium-native this project calls (its own typings are for an older major version). */
+/** The functions of sodium-native this project calls (its own typings are for an older major version). */
 export interface Sodium {
+  /** Canonical encoding of a curve point in the prime-order subgroup, not of small order. */
+  crypto_core_ed25519_is_valid_point(point: Uint8Array): boolean;
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
   crypto_sign_detached(signature: Uint8Array, message: Uint8Array, secretKey: Uint8Array): void;
   crypto_sign_seed_keypair(publicKey: Uint8Array, secretKey: Uint8Array, seed: Uint8Array): void;

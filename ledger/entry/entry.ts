@@ -2,6 +2,7 @@
 // implementation can re-derive the bytes from the decoded entry and check the leaf hash.
 import type { Sig, Tx } from '../../contracts/types.js';
 import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from '../encoding/canonical.js';
+import { scanCanonicalJson } from '../encoding/canonical-text.js';
 import { parseStrictJson } from '../encoding/strict-json.js';
 import { isEntryText } from './entry-text.js';
 
@@ -45,15 +46,44 @@ export function decodeEntry(leaf: Uint8Array): LedgerEntry {
 }
 
 /**
- * `decodeEntry`, also returning JCS(tx). The canonical check compares text: the leaf's UTF-8 decoding with the
- * entry's canonical text composed from its members (entry-text.ts), which equals the leaf bytes exactly when the
- * texts are equal and the leaf starts with `{` (no BOM).
+ * `decodeEntry`, also returning JCS(tx). The common case takes one scan of the text (canonical-text.ts): a leaf
+ * that is canonical JSON of a five-member entry starting with `{` is its own canonical encoding, and JCS(tx) is the
+ * slice of it between `"tx":` and `,"v":1}`. Anything else takes the reference path, which names what is wrong: a
+ * strict parse, then the leaf's text compared with the entry's canonical text composed from its members
+ * (entry-text.ts), which equals the leaf bytes exactly when the texts are equal and the leaf starts with `{`.
  */
 export function decodeEntryText(leaf: Uint8Array): DecodedEntry {
   let text: string;
-  let value: unknown;
   try {
     text = UTF8.decode(leaf);
+  } catch (e) {
+    throw new EntryFormatError(`leaf is not valid JSON: ${(e as Error).message}`);
+  }
+  return (leaf[0] === OPEN_BRACE ? scannedEntry(text) : undefined) ?? referenceDecode(leaf, text);
+}
+
+const TX_MEMBER = 3; // index, sigs, time, tx, v: the members of an entry in RFC 8785 order
+const V_MEMBER_TEXT = ',"v":';
+
+/** The decoded entry when `text` is canonical JSON of an entry with exactly its five members, else undefined. */
+function scannedEntry(text: string): DecodedEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isEntryShape(value) || value.index < 0) return undefined;
+  const scan = scanCanonicalJson(text);
+  if (scan === undefined || scan.valueStarts.length !== ENTRY_KEYS) return undefined;
+  const txStart = scan.valueStarts[TX_MEMBER]!;
+  const txEnd = scan.valueStarts[TX_MEMBER + 1]! - V_MEMBER_TEXT.length;
+  return { entry: value, txText: text.slice(txStart, txEnd) };
+}
+
+function referenceDecode(leaf: Uint8Array, text: string): DecodedEntry {
+  let value: unknown;
+  try {
     value = parseStrictJson(text);
   } catch (e) {
     throw new EntryFormatError(`leaf is not valid JSON: ${(e as Error).message}`);

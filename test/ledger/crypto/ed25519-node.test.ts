@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
-import { ED25519_ENGINES, FastVerifier, defaultEngine, signFast } from '../../../ledger/crypto/ed25519-node.js';
-import { publicKeyFromSeed, sign, verify } from '../../../ledger/crypto/ed25519.js';
+import { ED25519_ENGINES, FastVerifier, checkPublicKeyFast, defaultEngine, signFast } from '../../../ledger/crypto/ed25519-node.js';
+import { checkPublicKey, publicKeyFromSeed, sign, verify } from '../../../ledger/crypto/ed25519.js';
 import { libsodium } from '../../../ledger/crypto/libsodium.js';
 import { fromHex, toHex, utf8 } from '../../../ledger/encoding/bytes.js';
 import { withVectors } from '../../support/vectors.js';
@@ -32,6 +33,37 @@ describe('ledger/crypto/ed25519-node (native fast path)', () => {
         assert.equal(fast.verify(c.sig, c.msg, c.publicKey), true, c.id);
       }
     });
+  });
+});
+
+describe('ledger/crypto/ed25519-node checkPublicKeyFast (enrolment rule)', () => {
+  // A prime-order key plus an order-8 point: canonical, not small-order, on the curve, with a torsion component.
+  const mixed = ed25519.Point.fromBytes(publicKeyFromSeed(new Uint8Array(32).fill(9)))
+    .add(ed25519.Point.fromBytes(fromHex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a')))
+    .toBytes();
+
+  it('When keys are honest, random bytes, small-order, off-curve or mixed-order, then the verdict and reason are the portable ones', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed, bytes) => {
+      for (const k of [publicKeyFromSeed(seed), bytes]) assert.deepEqual(checkPublicKeyFast(k), checkPublicKey(k), toHex(k));
+    }), { numRuns: 300 });
+    for (const hex of ['00', '0100000000000000000000000000000000000000000000000000000000000000', 'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      '0100000000000000000000000000000000000000000000000000000000000080', '0200000000000000000000000000000000000000000000000000000000000000', toHex(mixed)]) {
+      assert.deepEqual(checkPublicKeyFast(fromHex(hex)), checkPublicKey(fromHex(hex)), hex);
+      assert.equal(checkPublicKeyFast(fromHex(hex)).ok, false, hex);
+    }
+  });
+
+  withEd25519Cases('checkPublicKeyFast', (cases, file) => {
+    it(`When every ${file} vector's key is checked, then the verdict and reason are the portable ones`, () => {
+      for (const c of cases) assert.deepEqual(checkPublicKeyFast(c.publicKey), checkPublicKey(c.publicKey), c.id);
+    });
+  });
+
+  it('When libsodium loads, then it accepts honest keys itself (the shortcut is taken) and refuses a mixed-order key', function () {
+    const sodium = libsodium();
+    if (sodium === undefined) return this.skip();
+    assert.equal(sodium.crypto_core_ed25519_is_valid_point(publicKeyFromSeed(new Uint8Array(32).fill(4))), true);
+    assert.equal(sodium.crypto_core_ed25519_is_valid_point(mixed), false);
   });
 });
 

@@ -42,6 +42,23 @@ describe('ledger/entry/entry: decoding a leaf', () => {
     assert.equal(decodeEntry(enc.encode(text)).index, 7);
   });
 
+  it('When an entry is written any other way (member order, spacing), then the leaf is refused exactly when it is not JCS', () => {
+    fc.assert(fc.property(entryArb, fc.nat({ max: 2 }), (e, how) => {
+      const canonical = canonicalJson(e);
+      const written = how === 0 ? JSON.stringify(e) : how === 1 ? JSON.stringify(e, null, 1) : canonical.replace(':', ': ');
+      const accepted = ((): boolean => {
+        try {
+          decodeEntryText(enc.encode(written));
+          return true;
+        } catch (err) {
+          assert.ok(err instanceof EntryFormatError && /not RFC 8785 canonical/.test(err.message), String(err));
+          return false;
+        }
+      })();
+      assert.equal(accepted, written === canonical, written);
+    }), { numRuns: 300 });
+  });
+
   it('When a canonical leaf has a member beyond the five, then it decodes as before (the whole entry is canonicalised)', () => {
     const extra = atEnd(text, '"v":1,"z":0}');
     assert.equal(decodeEntryText(enc.encode(extra)).txText, canonicalJson(sample.tx));
