@@ -22,6 +22,8 @@ export interface OrderedChecksOptions {
   readonly depth?: number;
   /** Milliseconds from some fixed origin (default `performance.now`); only used to split pages. */
   readonly now?: () => number;
+  /** A worker's milliseconds per verification on the same clock (default: the pool's own measure, `jobMs`). */
+  readonly workerVerifyMs?: () => number | undefined;
 }
 
 export class OrderedChecks<T> {
@@ -29,6 +31,7 @@ export class OrderedChecks<T> {
   readonly #inFlight: Promise<T | undefined>[] = [];
   readonly #depth: number;
   readonly #now: () => number;
+  readonly #workerVerifyMs: () => number | undefined;
   /** When the caller last got control back (its own work on the next page starts then). */
   #resumedAt: number | undefined;
   /** Caller's milliseconds per in-thread verification, once measured. */
@@ -43,6 +46,7 @@ export class OrderedChecks<T> {
   ) {
     this.#depth = opts.depth ?? 2;
     this.#now = opts.now ?? (() => performance.now());
+    this.#workerVerifyMs = opts.workerVerifyMs ?? (() => pool.jobMs);
   }
 
   add(check: Check<T>): void {
@@ -76,7 +80,7 @@ export class OrderedChecks<T> {
     const page = this.#page;
     if (page.length === 0) return;
     this.#page = [];
-    const share = workMs === undefined ? 0 : localShare({ jobs: page.length, workMs, verifyMs: this.#verifyMs, workers: this.pool.size });
+    const share = workMs === undefined ? 0 : localShare({ jobs: page.length, workMs, verifyMs: this.#verifyMs, workerVerifyMs: this.#workerVerifyMs(), workers: this.pool.size });
     const split = page.length - Math.floor(share * page.length);
     const head = page.slice(0, split);
     const verifyHere = (checks: readonly Check<T>[]): boolean[] => checks.map((c) => this.fallback(c.job.sig, c.job.msg, c.job.publicKey));

@@ -66,6 +66,7 @@ export class VerifyPool {
   replacements = 0;
   /** Signatures the workers have answered for (diagnostics: benchmarks count the work moved off the caller's thread). */
   verified = 0;
+  #jobMs: number | undefined;
 
   constructor(opts: VerifyPoolOptions = {}) {
     const size = opts.size ?? defaultPoolSize();
@@ -103,9 +104,19 @@ export class VerifyPool {
     });
   }
 
-  /** Verify many; one verdict per job, in order. */
+  /**
+   * A worker's milliseconds per signature, as the workers measure their own batches (a running average; undefined
+   * before the first answer). Callers that split work between themselves and the pool use it (ordered-checks.ts).
+   */
+  get jobMs(): number | undefined {
+    return this.#jobMs;
+  }
+
+  /** Verify many; one verdict per job, in order. The jobs are sent at once: the caller has the whole batch. */
   verifyAll(jobs: readonly VerifyJob[]): Promise<boolean[]> {
-    return Promise.all(jobs.map((j) => this.verify(j.sig, j.msg, j.publicKey)));
+    const verdicts = Promise.all(jobs.map((j) => this.verify(j.sig, j.msg, j.publicKey)));
+    this.#flush();
+    return verdicts;
   }
 
   /** Stop accepting jobs, let queued and in-flight batches finish, stop the threads. */
@@ -156,6 +167,10 @@ export class VerifyPool {
     if (slot.inFlight.size === 0) slot.worker.unref();
     if (m.ok) {
       this.verified += batch.length;
+      if (batch.length > 0) {
+        const ms = m.busyMs / batch.length;
+        this.#jobMs = this.#jobMs === undefined ? ms : (3 * this.#jobMs + ms) / 4;
+      }
       batch.forEach((w, i) => w.resolve(m.verdicts[i] === 1));
     } else {
       for (const w of batch) w.reject(new VerifyPoolError(`verification batch failed in the worker: ${m.message}`));

@@ -17,7 +17,7 @@ export interface WorkerRequest {
 }
 
 export type WorkerAnswer =
-  | { readonly id: number; readonly ok: true; readonly verdicts: Uint8Array }
+  | { readonly id: number; readonly ok: true; readonly verdicts: Uint8Array; /** Time the worker spent on the batch. */ readonly busyMs: number }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
 export function serve(): void {
@@ -29,7 +29,9 @@ export function serve(): void {
     let answer: WorkerAnswer;
     try {
       if (req.batch === undefined) throw new TypeError('batch: missing');
-      answer = { id: req.id, ok: true, verdicts: verifyPacked(req.batch, verifier) };
+      const t0 = performance.now();
+      const verdicts = verifyPacked(req.batch, verifier);
+      answer = { id: req.id, ok: true, verdicts, busyMs: performance.now() - t0 };
     } catch (e) {
       answer = { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) };
     }

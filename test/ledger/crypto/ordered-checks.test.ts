@@ -28,8 +28,8 @@ describe('ledger/crypto/ordered-checks: pages verified by the pool and the calle
   });
   beforeEach(() => {
     clock = 0;
-    // Every in-thread verification costs 1 ms on the fake clock; the caller's own work costs nothing.
-    checks = new OrderedChecks(pool, (s, m, k) => ((clock += 1), fast.verify(s, m, k)), { now: () => clock });
+    // Every verification costs 1 ms on the fake clock, here and in the worker; the caller's own work costs nothing.
+    checks = new OrderedChecks(pool, (s, m, k) => ((clock += 1), fast.verify(s, m, k)), { now: () => clock, workerVerifyMs: () => 1 });
   });
 
   async function page(tags: readonly string[], bad: ReadonlySet<string> = new Set()): Promise<string | undefined> {
@@ -46,6 +46,16 @@ describe('ledger/crypto/ordered-checks: pages verified by the pool and the calle
     await page(tags(3));
     assert.equal(checks.verifiedHere, 6); // no work of its own, one worker: half of 10
     assert.equal(await checks.settle(), undefined);
+  });
+
+  it('When the pool reports its workers slower per signature than the caller, then the caller takes the larger part', async () => {
+    const slowPool = new OrderedChecks(pool, (s, m, k) => ((clock += 1), fast.verify(s, m, k)), { now: () => clock, workerVerifyMs: () => 3 });
+    for (const p of [1, 2, 3]) {
+      for (const t of tags(p)) slowPool.add(check(t));
+      assert.equal(await slowPool.endPage(), undefined);
+    }
+    assert.equal(slowPool.verifiedHere, 1 + 7); // the probe, then 3/4 of 10 rounded down to whole checks
+    assert.equal(await slowPool.settle(), undefined);
   });
 
   it('When bad signatures sit in the pool\'s part and in the caller\'s part, then the first in log order is reported', async () => {

@@ -17,6 +17,18 @@ describe('ledger/crypto/share: how much of a page the caller verifies itself', (
     }
   });
 
+  it('When a worker verifies more slowly than the caller (its own measure), then the caller takes more, and both still finish together', () => {
+    for (const [jobs, workMs, verifyMs, workerVerifyMs, workers] of [[1330, 60, 0.05, 0.065, 1], [1000, 20, 0.1, 0.08, 1], [500, 10, 0.2, 0.3, 3]] as const) {
+      const share = localShare({ jobs, workMs, verifyMs, workerVerifyMs, workers });
+      const caller = workMs + share * jobs * verifyMs;
+      const pool = ((1 - share) * jobs * workerVerifyMs) / workers;
+      assert.ok(Math.abs(caller - pool) < 1e-9, `${caller} vs ${pool}`);
+    }
+    const same = localShare({ jobs: 1000, workMs: 20, verifyMs: 0.05, workers: 1 });
+    assert.ok(localShare({ jobs: 1000, workMs: 20, verifyMs: 0.05, workerVerifyMs: 0.07, workers: 1 }) > same);
+    assert.ok(Math.abs(localShare({ jobs: 1000, workMs: 0, verifyMs: 0.1, workerVerifyMs: 0.3, workers: 1 }) - 0.75) < 1e-12); // its whole part
+  });
+
   it('When the caller\'s own work already outlasts the pool, then it verifies nothing itself; it never takes more than its part', () => {
     assert.equal(localShare({ jobs: 1000, workMs: 500, verifyMs: 0.1, workers: 1 }), 0);
     assert.equal(localShare({ jobs: 1000, workMs: 0, verifyMs: 0.1, workers: 1 }), 0.5);

@@ -61,6 +61,8 @@ describe('ledger/crypto/verify-pool (worker_threads)', function () {
     });
     const verdicts = await pool.verifyAll(jobs);
     assert.deepEqual(verdicts, jobs.map((_, i) => i % 3 === 0));
+    // The workers' own measure of a signature's cost, which callers splitting work with the pool use.
+    assert.ok(pool.jobMs !== undefined && pool.jobMs > 0 && pool.jobMs < 50, String(pool.jobMs));
   });
 
   it('When a signature or key has the wrong length, then it does not verify (false), as in-thread', async () => {
