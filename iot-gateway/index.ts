@@ -128,7 +128,7 @@ async function startSource(
       ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername, password: options.mqttPassword ?? '' }),
     });
   }
-  return startEmbeddedBroker({ receive, devices: w.devices.lookup, clock, verify: w.verify, stats: w.stats, logger }, {
+  return startEmbeddedBroker({ receive, devices: w.devices.lookup, refreshDevice: (id) => w.devices.refresh(id), clock, verify: w.verify, stats: w.stats, logger }, {
     host: options.mqttHost, port: options.mqttPort, ...(options.tls ? { tls: options.tls } : {}),
     maxPacketBytes: options.maxPacketBytes ?? LIMITS.maxPayloadBytes + 1024, rate: options.rate ?? DEFAULT_RATE,
   });

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
 import { countRejection, type GatewayStats } from '../gateway-stats.js';
 import type { DeviceLookup } from '../verify/device-info.js';
-import { checkDeviceConnect } from '../verify/device-token.js';
+import { checkDeviceConnect, type TokenCheck } from '../verify/device-token.js';
 import type { VerifyFn } from '../verify/verify-message.js';
 import { guardSocket } from './guarded-socket.js';
 import type { MqttSource, Receive } from './mqtt-source.js';
@@ -34,6 +34,8 @@ export interface EmbeddedBrokerOptions {
 export interface EmbeddedBrokerDeps {
   readonly receive: Receive;
   readonly devices: DeviceLookup;
+  /** Read a device the lookup did not know from the ledger (its registration may not have reached the lookup yet). */
+  readonly refreshDevice?: (id: string) => Promise<unknown>;
   readonly clock: Clock;
   readonly verify: VerifyFn;
   readonly stats: GatewayStats;
@@ -66,11 +68,14 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: Embedd
       callback(null, true);
     },
     authenticate(client, username, password, callback) {
-      const check = checkDeviceConnect({ clientId: connectIds.get(client) ?? client.id, username, password }, deps.devices, deps.clock.now(), deps.verify);
-      if (check.ok) return callback(null, true);
-      stats.connectRefused[`${check.returnCode}`] = (stats.connectRefused[`${check.returnCode}`] ?? 0) + 1;
-      logger.info({ client: client.id, returnCode: check.returnCode, reason: check.reason }, 'MQTT connection refused'); // [MQTT-3.2.2-5]
-      callback(refusal(check.returnCode, check.reason), null);
+      const attempt = { clientId: connectIds.get(client) ?? client.id, username, password };
+      const decide = (): TokenCheck => checkDeviceConnect(attempt, deps.devices, deps.clock.now(), deps.verify);
+      const first = decide();
+      if (first.ok || first.unknownDevice !== true || deps.refreshDevice === undefined || username === undefined) return answer(client, first, callback);
+      deps.refreshDevice(username).then(() => answer(client, decide(), callback), (e: unknown) => {
+        logger.error({ err: e, client: client.id }, 'device lookup in the ledger failed');
+        answer(client, first, callback);
+      });
     },
     authorizePublish(client, packet, callback) {
       if (client === null) return callback(new Error('no client'));
@@ -86,6 +91,13 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: Embedd
       return parseTopic(packet.topic) === undefined ? packet : null; // telemetry is never fanned out
     },
   });
+
+  function answer(client: Client, check: TokenCheck, callback: (err: AuthenticateError | null, ok: boolean | null) => void): void {
+    if (check.ok) return callback(null, true);
+    stats.connectRefused[`${check.returnCode}`] = (stats.connectRefused[`${check.returnCode}`] ?? 0) + 1;
+    logger.info({ client: client.id, returnCode: check.returnCode, reason: check.reason }, 'MQTT connection refused'); // [MQTT-3.2.2-5]
+    callback(refusal(check.returnCode, check.reason), null);
+  }
 
   async function authorizePublish(client: Client, packet: PublishPacket): Promise<Error | null> {
     const d = deps.devices(client.id);

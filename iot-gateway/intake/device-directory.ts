@@ -40,6 +40,17 @@ export class DeviceDirectory {
     return () => this.#revokedListeners.delete(listener);
   }
 
+  /**
+   * After a lookup missed: read the device from the store, where its registration may already be committed while
+   * the commit has not reached this directory yet (a gateway in its own thread hears of commits a moment later).
+   * It only fills a gap: an entry `apply` made meanwhile is newer than this read, so a revocation is never undone.
+   */
+  async refresh(id: string): Promise<DeviceInfo | undefined> {
+    const found = await this.store.getState([{ kind: 'device', id }]);
+    for (const r of found.values()) if (!this.#devices.has(id)) this.#put(r.object as Device);
+    return this.#devices.get(id);
+  }
+
   /** Feed from pipeline.onCommit: reload the devices the batch's events name. */
   async apply(batch: CommittedBatch): Promise<void> {
     const ids = new Set<string>();

@@ -24,7 +24,9 @@ export const CONNACK = {
   notAuthorized: 5, // unknown or revoked device
 } as const;
 
-export type TokenCheck = { readonly ok: true } | { readonly ok: false; readonly returnCode: 2 | 4 | 5; readonly reason: string };
+export type TokenCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly returnCode: 2 | 4 | 5; readonly reason: string; /** The lookup did not know the device. */ readonly unknownDevice?: true };
 
 function tokenBytes(device: string, ts: string): Uint8Array {
   return domainMessage('deviceToken', canonicalBytes({ device, ts })); // RFC 8785
@@ -74,7 +76,7 @@ export function checkDeviceConnect(
     return { ok: false, returnCode: CONNACK.identifierRejected, reason: 'client id must equal the username, the device id' };
   }
   const device = lookup(username);
-  if (device === undefined) return { ok: false, returnCode: CONNACK.notAuthorized, reason: `unknown device '${username}'` };
+  if (device === undefined) return { ok: false, returnCode: CONNACK.notAuthorized, reason: `unknown device '${username}'`, unknownDevice: true };
   if (device.status !== 'active') return { ok: false, returnCode: CONNACK.notAuthorized, reason: `device '${username}' is revoked` };
   const token = parseToken(attempt.password);
   if (token === undefined || token.device !== username) return { ok: false, returnCode: CONNACK.badUsernameOrPassword, reason: 'password is not a device token for this device' };
