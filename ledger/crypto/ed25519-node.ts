@@ -51,13 +51,16 @@ function cacheKey(b: Uint8Array): string {
 }
 
 export interface FastVerifierOptions {
-  /** How many public keys keep a ready OpenSSL KeyObject (least recently used evicted). Default 10,000. */
+  /** OpenSSL engine: how many public keys keep a ready KeyObject (least recently used evicted). Default 10,000. */
   readonly cacheSize?: number;
   /** Default: defaultEngine(). Naming libsodium where it cannot load throws. */
   readonly engine?: Ed25519Engine;
 }
 
-/** Bulk Ed25519 verification with one cached KeyObject per public key. Same verdicts as ed25519.ts `verify`. */
+/**
+ * Bulk Ed25519 verification, same verdicts as ed25519.ts `verify`: on libsodium (no per-key state), or on OpenSSL
+ * with one cached KeyObject per public key (also used for a small-order R on the libsodium engine).
+ */
 export class FastVerifier {
   // null marks a key OpenSSL refused to import, so a flood of one bad key costs one import.
   readonly #keys: LruCache<string, KeyObject | null>;
