@@ -1,7 +1,8 @@
 // libsodium (through the maintained `sodium-native` binding, prebuilt for the usual platforms) as the faster engine
-// of the server's Ed25519 fast path. Measured on the 2-core AMD EPYC VM of BENCHMARKS.md: verification takes about
-// 0.58× and signing about 0.56× the time of OpenSSL through node:crypto with cached key objects, which is what the
-// replay, telemetry and pipeline targets are bounded by. Node only; loaded lazily and optional: where the binding
+// of the server's Ed25519 fast path. Measured on the 2-core AMD EPYC VM of BENCHMARKS.md (tight loops over 3,000
+// messages, alternating, medians of 7): verification 49 µs against 85 µs for OpenSSL through node:crypto with a
+// cached key object, signing 27 against 47 µs — and signature checks are what the replay, telemetry and pipeline
+// targets are bounded by. Node only; loaded lazily and optional: where the binding
 // cannot load, the fast path stays on OpenSSL (ed25519-node.ts), with the same verdicts.
 //
 // libsodium's crypto_sign_verify_detached checks the cofactorless equation by re-encoding [S]B − [k]A and comparing
