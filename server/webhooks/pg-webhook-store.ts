@@ -9,13 +9,18 @@
 // win a row. An instance that dies stops renewing; its leases expire after `leaseMs` and another instance takes
 // them over from the stored cursor. A clean shutdown releases its leases so the takeover is immediate.
 //
-// Fencing: the cursor and status of a webhook held by another instance's unexpired lease cannot be written from
-// here (`update` returns false, `completeDelivery` records the attempt but leaves the cursor). A delivery moves the
-// cursor forward only: an instance that lost its lease while a delivery was in flight (a long pause) and writes after
-// the new holder went further, or released, cannot move the cursor backwards; at worst an event is delivered once
-// more, which receivers already deduplicate on (index, seq) (delivery is at least once). Known gap: such a stale
-// write that lands while nobody holds the lease, just after an owner's replay moved the cursor back, can skip part
-// of the replay; a lease generation checked on every write would close it.
+// Fencing: every claim of a lease (a takeover after expiry, a release, or `take` for a registration or replay) adds
+// one to the row's lease generation, and an instance remembers the generation of every lease it has claimed. Its
+// writes to a webhook it has held carry that generation and land only while the row still has it, so an instance
+// that lost its lease while a delivery was in flight (a long pause) cannot write after anyone else claimed the row —
+// even when the new holder has since released it, after an owner's replay moved the cursor back. A webhook this
+// instance never held is written only while nobody else holds an unexpired lease on it (`update` returns false,
+// `completeDelivery` records the attempt but leaves the cursor). A delivery's completion is fenced by the generation
+// it began under, so it cannot land even after this instance claimed the lease again. A delivery moves the cursor
+// forward only; at worst an event is delivered once more, which receivers deduplicate on (index, seq) (delivery is at
+// least once). Remaining corner: a worker that outlives its lease unnoticed, past this instance's own new claim,
+// could still write a skip-ahead cursor through `update` under the new generation (the dispatcher does not restart
+// a worker whose lease was lost and claimed again between two renewals).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -61,12 +66,21 @@ const MIGRATIONS: readonly PgMigration[] = [
           );
           CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook, n);`,
   },
+  {
+    version: 2,
+    sql: 'ALTER TABLE webhooks ADD COLUMN lease_gen BIGINT NOT NULL DEFAULT 0;',
+  },
 ];
 
 const HOOK_COLUMNS = 'id, owner, url, channels, status, paused_reason, cursor_index, cursor_seq, created_at, updated_at';
 
-/** SQL: the row may be written by the holder in parameter `param` (nobody else holds an unexpired lease on it). */
-const writableBy = (param: string): string => `(lease_holder IS NULL OR lease_holder = ${param} OR lease_expires < now())`;
+/**
+ * SQL: the row may be written by this instance — named by parameter `holder`, with `gen` the lease generation it
+ * claimed (NULL if it never held the row): with a generation, only while the row still has it; without one, only
+ * while nobody else holds an unexpired lease.
+ */
+const writableBy = (holder: string, gen: string): string =>
+  `(CASE WHEN ${gen}::bigint IS NULL THEN (lease_holder IS NULL OR lease_holder = ${holder} OR lease_expires < now()) ELSE lease_gen = ${gen}::bigint END)`;
 
 export interface PgWebhookStoreOptions {
   /** Deliveries kept per webhook. */
@@ -81,6 +95,10 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
   readonly instance: string;
   readonly leaseMs: number;
   readonly #kept: number;
+  /** The lease generation this instance claimed, per webhook it has held (kept after losing it: that is the fence). */
+  readonly #gens = new Map<string, string>();
+  /** The generation each delivery in flight began under: its completion is fenced by that, not by a later claim. */
+  readonly #deliveryGens = new Map<string, string | undefined>();
 
   private constructor(private readonly pool: Pool, opts: PgWebhookStoreOptions) {
     this.instance = opts.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -125,15 +143,16 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
          cursor_index = COALESCE($5, cursor_index),
          cursor_seq = COALESCE($6, cursor_seq),
          updated_at = $7
-       WHERE id = $1 AND ${writableBy('$8')}`,
+       WHERE id = $1 AND ${writableBy('$8', '$9')}`,
       [id, patch.status ?? null, patch.pausedReason !== undefined, patch.pausedReason ?? null,
-        patch.cursor?.index ?? null, patch.cursor?.seq ?? null, patch.updatedAt, this.instance],
+        patch.cursor?.index ?? null, patch.cursor?.seq ?? null, patch.updatedAt, this.instance, this.#gens.get(id) ?? null],
     );
     return (result.rowCount ?? 0) > 0;
   }
 
   async remove(id: string): Promise<boolean> {
     const result = await this.pool.query('DELETE FROM webhooks WHERE id = $1', [id]); // deliveries: ON DELETE CASCADE
+    this.#gens.delete(id);
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -151,20 +170,25 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
       );
       return rows[0]!.n;
     });
-    return { ...d, id: deliveryId(n), status: 'pending', attempts: 0, updatedAt: d.createdAt };
+    const id = deliveryId(n);
+    this.#deliveryGens.set(id, this.#gens.get(d.webhook));
+    return { ...d, id, status: 'pending', attempts: 0, updatedAt: d.createdAt };
   }
 
   async recordAttempt(id: string, patch: AttemptPatch): Promise<void> {
+    if (patch.status !== 'pending') this.#deliveryGens.delete(id); // failed for good: no completion will come
     await this.#attempt(this.pool, id, patch);
   }
 
   async completeDelivery(webhook: string, id: string, patch: AttemptPatch, cursor: Cursor): Promise<void> {
+    const gen = this.#deliveryGens.has(id) ? this.#deliveryGens.get(id) : this.#gens.get(webhook);
+    this.#deliveryGens.delete(id);
     await withTransaction(this.pool, async (client) => {
       await this.#attempt(client, id, patch);
       await client.query(
         `UPDATE webhooks SET cursor_index = $1, cursor_seq = $2, updated_at = $3
-         WHERE id = $4 AND ${writableBy('$5')} AND (cursor_index, cursor_seq) < ($1, $2)`, // a delivery moves the cursor forward only
-        [cursor.index, cursor.seq, patch.updatedAt, webhook, this.instance],
+         WHERE id = $4 AND ${writableBy('$5', '$6')} AND (cursor_index, cursor_seq) < ($1, $2)`, // a delivery moves the cursor forward only
+        [cursor.index, cursor.seq, patch.updatedAt, webhook, this.instance, gen ?? null],
       );
     });
   }
@@ -187,22 +211,26 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
         [this.instance, this.leaseMs],
       );
       // Free or expired rows that no other instance is claiming right now (SKIP LOCKED: never wait, never both win).
-      const claimed = await client.query<{ id: string }>(
-        `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond'
+      const claimed = await client.query<{ id: string; lease_gen: string }>(
+        `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond', lease_gen = lease_gen + 1
          WHERE id IN (SELECT id FROM webhooks WHERE lease_holder IS NULL OR lease_expires < now() ORDER BY id FOR UPDATE SKIP LOCKED)
-         RETURNING id`,
+         RETURNING id, lease_gen`,
         [this.instance, this.leaseMs],
       );
+      for (const r of claimed.rows) this.#gens.set(r.id, String(r.lease_gen));
       return [...renewed.rows, ...claimed.rows].map((r) => r.id).sort();
     });
   }
 
   async take(id: string): Promise<boolean> {
-    const result = await this.pool.query(
-      `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond' WHERE id = $3`,
+    const { rows } = await this.pool.query<{ lease_gen: string }>(
+      `UPDATE webhooks SET lease_holder = $1, lease_expires = now() + $2 * interval '1 millisecond', lease_gen = lease_gen + 1
+       WHERE id = $3 RETURNING lease_gen`,
       [this.instance, this.leaseMs, id],
     );
-    return (result.rowCount ?? 0) > 0;
+    if (rows[0] === undefined) return false;
+    this.#gens.set(id, String(rows[0].lease_gen));
+    return true;
   }
 
   async release(): Promise<void> {

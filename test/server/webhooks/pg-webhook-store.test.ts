@@ -93,6 +93,35 @@ describePg('PgWebhookStore', (url) => {
     assert.deepEqual((await a.get('wh_2'))?.cursor, { index: 9, seq: 0 });
   });
 
+  it('When an instance whose lease was taken over writes after the new holder replayed and released, then nothing it writes lands (lease generation)', async () => {
+    const [a, b] = await instances();
+    await a.create(hook('wh_3'));
+    assert.equal(await a.take('wh_3'), true);
+    const late = await a.addDelivery({ webhook: 'wh_3', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    // a stalls; b takes over, its owner replays from index 3, and b shuts down cleanly.
+    assert.equal(await b.take('wh_3'), true);
+    assert.equal(await b.update('wh_3', { cursor: { index: 3, seq: 0 }, updatedAt: T1 }), true);
+    await b.release();
+    assert.equal(await a.holder('wh_3'), undefined, 'nobody holds the lease now');
+    await a.completeDelivery('wh_3', late.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    assert.equal(await a.update('wh_3', { cursor: { index: 8, seq: 0 }, updatedAt: T1 }), false);
+    assert.deepEqual((await a.get('wh_3'))?.cursor, { index: 3, seq: 0 }, 'the replay is not skipped');
+    assert.equal((await a.deliveries('wh_3', { limit: 1 }))[0]?.status, 'delivered', 'the attempt itself is still logged');
+  });
+
+  it('When a delivery began under an older claim of this instance, then its completion does not move the cursor; one under the new claim does', async () => {
+    const [a] = await instances();
+    await a.create(hook('wh_4'));
+    await a.take('wh_4');
+    const old = await a.addDelivery({ webhook: 'wh_4', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    await a.take('wh_4'); // claimed again (after a lapse): a new generation
+    await a.completeDelivery('wh_4', old.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    assert.deepEqual((await a.get('wh_4'))?.cursor, { index: 7, seq: 0 });
+    const fresh = await a.addDelivery({ webhook: 'wh_4', index: 7, seq: 0, eventType: 'pledge.created', createdAt: T1 });
+    await a.completeDelivery('wh_4', fresh.id, { status: 'delivered', attempts: 1, httpStatus: 200, updatedAt: T1 }, { index: 7, seq: 1 });
+    assert.deepEqual((await a.get('wh_4'))?.cursor, { index: 7, seq: 1 });
+  });
+
   it('When options are out of range, then opening fails naming them', async () => {
     await assert.rejects(PgWebhookStore.open(schema.pool(1), { leaseMs: 0 }), /leaseMs/);
     await assert.rejects(PgWebhookStore.open(schema.pool(1), { kept: 0 }), /kept/);
