@@ -18,16 +18,16 @@
 // `completeDelivery` records the attempt but leaves the cursor). A delivery's completion is fenced by the generation
 // it began under, so it cannot land even after this instance claimed the lease again. A delivery moves the cursor
 // forward only; at worst an event is delivered once more, which receivers deduplicate on (index, seq) (delivery is at
-// least once). Remaining corner: a worker that outlives its lease unnoticed, past this instance's own new claim,
-// could still write a skip-ahead cursor through `update` under the new generation (the dispatcher does not restart
-// a worker whose lease was lost and claimed again between two renewals).
+// least once). A renewal reports the leases it claimed again after this instance had lost them, and the dispatcher
+// replaces their workers, which may have gone on unaware of the loss, by fresh ones that start from the stored
+// cursor (the old one stops and, being stopped, writes no cursor).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { migratePg, type PgMigration } from '../../ledger/store/pg/migrations.js';
 import { withTransaction } from '../../ledger/store/pg/pg-pool.js';
 import { toDelivery, toHook, type DeliveryRow, type HookRow } from './sqlite-webhook-store.js';
-import type { WebhookLeases } from './webhook-leases.js';
+import type { Acquired, WebhookLeases } from './webhook-leases.js';
 import {
   DEFAULT_DELIVERIES_KEPT, deliveryId, deliveryNumber,
   type AttemptPatch, type Cursor, type DeliveryRecord, type NewDelivery, type WebhookPatch, type WebhookRecord, type WebhookStore,
@@ -204,7 +204,7 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
 
   // ── leases ──
 
-  async acquire(): Promise<string[]> {
+  async acquire(): Promise<Acquired> {
     return withTransaction(this.pool, async (client) => {
       const renewed = await client.query<{ id: string }>(
         `UPDATE webhooks SET lease_expires = now() + $2 * interval '1 millisecond' WHERE lease_holder = $1 RETURNING id`,
@@ -217,8 +217,9 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
          RETURNING id, lease_gen`,
         [this.instance, this.leaseMs],
       );
+      const reclaimed = claimed.rows.filter((r) => this.#gens.has(r.id)).map((r) => r.id).sort();
       for (const r of claimed.rows) this.#gens.set(r.id, String(r.lease_gen));
-      return [...renewed.rows, ...claimed.rows].map((r) => r.id).sort();
+      return { held: [...renewed.rows, ...claimed.rows].map((r) => r.id).sort(), reclaimed };
     });
   }
 

@@ -72,7 +72,7 @@ export class WebhookDispatcher {
       for (const hook of await this.#store.list()) this.#ensure(hook.id);
       return;
     }
-    this.#keeper = new LeaseKeeper(this.#leases, (held) => this.#hold(held), this.#deps.logger);
+    this.#keeper = new LeaseKeeper(this.#leases, (held, reclaimed) => this.#hold(held, reclaimed), this.#deps.logger);
     await this.#keeper.start();
   }
 
@@ -116,10 +116,11 @@ export class WebhookDispatcher {
   }
 
   /** The lease keeper's answer: run workers for exactly the webhooks this instance holds. */
-  #hold(held: ReadonlySet<string>): void {
+  /** Run workers for exactly the held webhooks; one whose lease lapsed and was claimed again starts afresh from the stored cursor. */
+  #hold(held: ReadonlySet<string>, reclaimed: ReadonlySet<string>): void {
     if (this.#closed) return;
     for (const [id, worker] of this.#workers) {
-      if (held.has(id)) continue;
+      if (held.has(id) && !reclaimed.has(id)) continue;
       this.#workers.delete(id);
       void worker.stop();
     }

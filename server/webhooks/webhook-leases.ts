@@ -4,11 +4,22 @@
 // dispatcher which webhooks are this instance's to deliver.
 import type { Logger } from 'pino';
 
+/** What one renewal holds. */
+export interface Acquired {
+  /** Every webhook id this instance now holds, sorted. */
+  readonly held: string[];
+  /**
+   * The held ids this renewal claimed again after this instance had lost them (under a new lease generation): a
+   * worker still running for one of them may be stale, and is replaced.
+   */
+  readonly reclaimed: string[];
+}
+
 export interface WebhookLeases {
   /** How long a lease lasts without renewal (ms). */
   readonly leaseMs: number;
-  /** Renew this instance's leases and claim free or expired ones; every webhook id this instance now holds. */
-  acquire(): Promise<string[]>;
+  /** Renew this instance's leases and claim free or expired ones. */
+  acquire(): Promise<Acquired>;
   /** Hold `id` now, even if another instance does (a registration or replay made here); false if there is none. */
   take(id: string): Promise<boolean>;
   /** Give up every lease this instance holds (clean shutdown: others take over at once). */
@@ -27,8 +38,11 @@ export class LeaseKeeper {
 
   constructor(
     private readonly leases: WebhookLeases,
-    /** Called after every renewal with the ids this instance holds (an empty set once renewals fail for a lease period). */
-    private readonly onHeld: (held: ReadonlySet<string>) => void,
+    /**
+     * Called after every renewal with the ids this instance holds (an empty set once renewals fail for a lease
+     * period) and those of them it claimed again after losing them.
+     */
+    private readonly onHeld: (held: ReadonlySet<string>, reclaimed: ReadonlySet<string>) => void,
     private readonly logger: Logger,
   ) {}
 
@@ -38,7 +52,7 @@ export class LeaseKeeper {
     if (this.#stopped) return;
     this.#timer = setInterval(() => {
       // A renewal that hangs (database unreachable) must not let our workers outlive the lease.
-      if (Date.now() >= this.#validUntil) this.onHeld(new Set());
+      if (Date.now() >= this.#validUntil) this.onHeld(new Set(), new Set());
       void this.renew();
     }, Math.max(1, Math.floor(this.leases.leaseMs / RENEWALS_PER_LEASE)));
     this.#timer.unref();
@@ -54,14 +68,14 @@ export class LeaseKeeper {
     if (this.#stopped) return;
     const started = Date.now();
     try {
-      const held = await this.leases.acquire();
+      const { held, reclaimed } = await this.leases.acquire();
       if (this.#stopped) return;
       this.#validUntil = started + this.leases.leaseMs;
-      this.onHeld(new Set(held));
+      this.onHeld(new Set(held), new Set(reclaimed));
     } catch (err) {
       this.logger.warn({ err }, 'webhook: lease renewal failed');
       // Past the last lease we are sure of, another instance may deliver: stop ours.
-      if (!this.#stopped && Date.now() >= this.#validUntil) this.onHeld(new Set());
+      if (!this.#stopped && Date.now() >= this.#validUntil) this.onHeld(new Set(), new Set());
     }
   }
 

@@ -39,23 +39,34 @@ describePg('PgWebhookStore', (url) => {
   it('When two instances acquire at once, then every webhook is held by exactly one of them', async () => {
     const [a, b] = await instances();
     for (let i = 0; i < 40; i++) await a.create(hook(`wh_${String(i).padStart(2, '0')}`));
-    const [heldA, heldB] = await Promise.all([a.acquire(), b.acquire()]);
+    const [heldA, heldB] = (await Promise.all([a.acquire(), b.acquire()])).map((x) => x.held) as [string[], string[]];
     assert.equal(heldA.length + heldB.length, 40);
     assert.deepEqual([...heldA, ...heldB].sort(), (await a.list()).map((w) => w.id));
     // Renewing keeps what each holds; nothing moves while both are alive.
-    assert.deepEqual(await a.acquire(), heldA);
-    assert.deepEqual(await b.acquire(), heldB);
+    assert.deepEqual(await a.acquire(), { held: heldA, reclaimed: [] });
+    assert.deepEqual(await b.acquire(), { held: heldB, reclaimed: [] });
   });
 
   it('When the holder stops renewing, then its leases expire and the other instance takes them over', async () => {
     const [a, b] = await instances(300);
     await a.create(hook('wh_1'));
-    assert.deepEqual(await a.acquire(), ['wh_1']);
-    assert.deepEqual(await b.acquire(), []);
+    assert.deepEqual((await a.acquire()).held, ['wh_1']);
+    assert.deepEqual((await b.acquire()).held, []);
     assert.equal(await b.holder('wh_1'), 'api-1');
     await sleep(400);
-    assert.deepEqual(await b.acquire(), ['wh_1']);
-    assert.deepEqual(await a.acquire(), [], 'the old holder learns it lost the lease');
+    assert.deepEqual(await b.acquire(), { held: ['wh_1'], reclaimed: [] }, 'a first claim by b is not a reclaim');
+    assert.deepEqual((await a.acquire()).held, [], 'the old holder learns it lost the lease');
+  });
+
+  it('When an instance claims again a lease it had lost (unaware), then the renewal reports it as reclaimed, once', async () => {
+    const [a] = await instances(300);
+    await a.create(hook('wh_5'));
+    assert.deepEqual(await a.acquire(), { held: ['wh_5'], reclaimed: [] });
+    await sleep(400); // a stalled past its lease; nobody else claimed it meanwhile
+    assert.deepEqual(await a.acquire(), { held: ['wh_5'], reclaimed: [] }, 'an expired lease still in its name is renewed, not reclaimed');
+    await a.release();
+    assert.deepEqual(await a.acquire(), { held: ['wh_5'], reclaimed: ['wh_5'] }, 'released, then claimed under a new generation');
+    assert.deepEqual(await a.acquire(), { held: ['wh_5'], reclaimed: [] });
   });
 
   it('When the holder releases its leases, then the other instance takes them at once', async () => {
@@ -64,7 +75,7 @@ describePg('PgWebhookStore', (url) => {
     await a.acquire();
     await a.release();
     assert.equal(await a.holder('wh_1'), undefined);
-    assert.deepEqual(await b.acquire(), ['wh_1']);
+    assert.deepEqual((await b.acquire()).held, ['wh_1']);
   });
 
   it('When another instance holds the lease, then this one cannot move the cursor or status (fencing), but logs attempts', async () => {
