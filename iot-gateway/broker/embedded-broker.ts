@@ -51,6 +51,12 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * Ledger lookups of unknown devices in flight at once; beyond it an unknown device is refused without one, so a flood
+ * of CONNECTs under made-up ids cannot turn into as many database reads.
+ */
+export const MAX_DEVICE_LOOKUPS = 16;
+
 function refusal(returnCode: 2 | 4 | 5, reason: string): AuthenticateError {
   return Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
 }
@@ -60,6 +66,7 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: Embedd
   const now = deps.monotonicMs ?? (() => performance.now());
   const buckets = new TokenBuckets(opts.rate);
   const connectIds = new WeakMap<Client, string>();
+  let lookups = 0;
 
   const broker = await Aedes.createBroker({
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
@@ -71,11 +78,13 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps, opts: Embedd
       const attempt = { clientId: connectIds.get(client) ?? client.id, username, password };
       const decide = (): TokenCheck => checkDeviceConnect(attempt, deps.devices, deps.clock.now(), deps.verify);
       const first = decide();
-      if (first.ok || first.unknownDevice !== true || deps.refreshDevice === undefined || username === undefined) return answer(client, first, callback);
-      deps.refreshDevice(username).then(() => answer(client, decide(), callback), (e: unknown) => {
+      const lookUp = first.ok || first.unknownDevice !== true || username === undefined || lookups >= MAX_DEVICE_LOOKUPS ? undefined : deps.refreshDevice;
+      if (lookUp === undefined) return answer(client, first, callback);
+      lookups++;
+      lookUp(username!).then(() => answer(client, decide(), callback), (e: unknown) => {
         logger.error({ err: e, client: client.id }, 'device lookup in the ledger failed');
         answer(client, first, callback);
-      });
+      }).finally(() => lookups--);
     },
     authorizePublish(client, packet, callback) {
       if (client === null) return callback(new Error('no client'));

@@ -9,9 +9,9 @@ import { telemetryTopic } from '../../iot-gateway/broker/topics.js';
 import { signReading } from '../../iot-gateway/formats/telemetry-signing.js';
 import { systemClock } from '../../ledger/clock.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { OPERATOR_ID, startNode, type Node } from '../../server/system.js';
+import { startNode, type Node } from '../../server/system.js';
 import { connectDevice, endAll, publish } from '../iot-gateway/support/devices.js';
-import { buildTx, testKey } from '../support/ledger-harness.js';
+import { registerWarehouseDevice, testKey } from '../support/ledger-harness.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const tmp = tempDir('lh-gwconf-');
@@ -112,10 +112,7 @@ describe('Gateway settings wired into a running node (LH_ROLE=gateway, mqtts)', 
       LH_DATA_DIR: data.dir, LH_ROLE: 'gateway', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent',
       LH_MQTT_TLS_CERT: certFile, LH_MQTT_TLS_KEY: keyFile, LH_DEVICE_RATE: '1', LH_DEVICE_BURST: '2', LH_TELEMETRY_MAX_AGE_MS: '600000',
     }), systemClock);
-    const operator = { ...testKey(OPERATOR_ID), seed: node.keys.operator.seed };
-    const ts = new Date().toISOString();
-    await node.pipeline.submit(buildTx('party.register', { id: warehouse, role: 'warehouse', name: warehouse, publicKey: testKey(warehouse).publicKeyB64 }, [operator], { ts }));
-    await node.pipeline.submit(buildTx('device.register', { id: device, warehouse, site: 'site-1', kinds: ['load-cell'], publicKey: testKey(device).publicKeyB64 }, [testKey(warehouse)], { ts }));
+    await registerWarehouseDevice(node, warehouse, device);
   });
   after(async () => {
     await endAll();

@@ -39,6 +39,20 @@ export function buildTx(type: string, body: unknown, signers: readonly TestKey[]
   return { tx, sigs: signers.map((k) => signTx(tx, k.id, k.seed)) };
 }
 
+/**
+ * On a running node: a warehouse (registered by the node's operator) and one load-cell device of it, both with
+ * their `testKey`s, for tests that publish readings as that device.
+ */
+export async function registerWarehouseDevice(
+  node: { readonly pipeline: Pick<CommitPipeline, 'submit'>; readonly keys: { readonly operator: { readonly seed: Uint8Array } } },
+  warehouse: string, device: string,
+): Promise<void> {
+  const operator = { ...testKey(OPERATOR_ID), seed: node.keys.operator.seed };
+  const ts = new Date().toISOString();
+  await node.pipeline.submit(buildTx('party.register', { id: warehouse, role: 'warehouse', name: warehouse, publicKey: testKey(warehouse).publicKeyB64 }, [operator], { ts }));
+  await node.pipeline.submit(buildTx('device.register', { id: device, warehouse, site: 'site-1', kinds: ['load-cell'], publicKey: testKey(device).publicKeyB64 }, [testKey(warehouse)], { ts }));
+}
+
 export interface LedgerHarness {
   readonly store: LedgerStore;
   readonly pipeline: CommitPipeline;

@@ -8,9 +8,9 @@ import { PortInUseError, verifyReadingProof, type GatewayEventMap } from '../../
 import { systemClock } from '../../../ledger/clock.js';
 import { LogSigner } from '../../../ledger/pipeline/log-signer.js';
 import { loadConfig } from '../../../server/config.js';
-import { OPERATOR_ID, startSystem, type System } from '../../../server/system.js';
+import { startSystem, type System } from '../../../server/system.js';
 import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
-import { buildTx, testKey } from '../../support/ledger-harness.js';
+import { registerWarehouseDevice, testKey } from '../../support/ledger-harness.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const config = (dir: string, env: Record<string, string> = {}) => loadConfig({
@@ -26,10 +26,7 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
 
   before(async () => {
     system = await startSystem(config(data.dir), systemClock);
-    const operator = { ...testKey(OPERATOR_ID), seed: system.keys.operator.seed };
-    const ts = new Date().toISOString();
-    await system.pipeline.submit(buildTx('party.register', { id: warehouse, role: 'warehouse', name: warehouse, publicKey: testKey(warehouse).publicKeyB64 }, [operator], { ts }));
-    await system.pipeline.submit(buildTx('device.register', { id: device, warehouse, site: 'site-1', kinds: ['load-cell'], publicKey: testKey(device).publicKeyB64 }, [testKey(warehouse)], { ts }));
+    await registerWarehouseDevice(system, warehouse, device);
   });
   after(async () => {
     await endAll();
