@@ -1,6 +1,6 @@
 // The gateway benchmark's load: simulated devices (the simulator's keys, readings and signing code) as real mqtt.js
 // clients over loopback, publishing pre-signed QoS 1 messages closed-loop with a fixed window in flight per device.
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { telemetryTopic } from '../iot-gateway/broker/topics.js';
 import { signBatch, signReading } from '../iot-gateway/formats/telemetry-signing.js';
 import type { BatchItem } from '../iot-gateway/formats/telemetry-message.js';
@@ -8,8 +8,10 @@ import { modelReading, seededRandom } from '../iot-gateway/simulator/device-mode
 import type { SimDevice } from '../iot-gateway/simulator/simulator.js';
 import { makeDeviceToken } from '../iot-gateway/verify/device-token.js';
 import { signFast } from '../ledger/crypto/ed25519-node.js';
+import { canonicalJson } from '../ledger/encoding/canonical.js';
 import { readingKey, wallNow } from './gateway-child.js';
 import { BENCH_WAREHOUSE } from './gateway-ledger.js';
+import { clientKind, connectWire, type BenchPublisher, type ClientKind } from './mqtt-wire-client.js';
 
 /** One MQTT message to publish: its payload, how many readings it carries, and the sampled readings in it. */
 export interface Outgoing {
@@ -20,7 +22,7 @@ export interface Outgoing {
 
 /** A device's client and the messages it publishes in a round, in order. */
 export interface DeviceLoad {
-  readonly client: MqttClient;
+  readonly client: BenchPublisher;
   readonly topic: string;
   readonly messages: readonly Outgoing[];
 }
@@ -43,18 +45,21 @@ export interface RoundStats {
 const SITE = { lat: -1.2921, lon: 36.8219 };
 
 /** Connects every device with a fresh device token (or anonymously, for bare aedes), `concurrency` at a time. */
-export async function connectFleet(port: number, devices: readonly SimDevice[], opts: { auth: boolean; concurrency: number }): Promise<MqttClient[]> {
-  const clients: MqttClient[] = [];
+export async function connectFleet(port: number, devices: readonly SimDevice[], opts: { auth: boolean; concurrency: number; client?: ClientKind }): Promise<BenchPublisher[]> {
+  const kind = opts.client ?? clientKind();
+  const clients: BenchPublisher[] = [];
   for (let i = 0; i < devices.length; i += opts.concurrency) {
-    clients.push(...await Promise.all(devices.slice(i, i + opts.concurrency).map((d) => mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-      clientId: d.id, username: d.id, reconnectPeriod: 0, connectTimeout: 60_000,
-      ...(opts.auth ? { password: makeDeviceToken(d.id, Date.now(), d.seed, signFast) } : {}),
-    }))));
+    clients.push(...await Promise.all(devices.slice(i, i + opts.concurrency).map((d) => {
+      const password = opts.auth ? makeDeviceToken(d.id, Date.now(), d.seed, signFast) : undefined;
+      return kind === 'wire'
+        ? connectWire(port, { clientId: d.id, username: d.id, ...(password === undefined ? {} : { password }) })
+        : mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: d.id, username: d.id, reconnectPeriod: 0, connectTimeout: 60_000, ...(password === undefined ? {} : { password }) });
+    })));
   }
   return clients;
 }
 
-export async function endFleet(clients: readonly MqttClient[]): Promise<void> {
+export async function endFleet(clients: readonly BenchPublisher[]): Promise<void> {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
 }
 
@@ -77,12 +82,12 @@ export function presign(devices: readonly SimDevice[], seqs: Map<string, number>
     const message = o.perMessage === 1
       ? signReading(readings[0]!, d.seed, signFast)
       : signBatch(d.id, readings.map(({ device: _device, ...item }) => item as BatchItem), d.seed, signFast);
-    return { payload: Buffer.from(JSON.stringify(message)), readings: o.perMessage, keys };
+    return { payload: Buffer.from(canonicalJson(message)), readings: o.perMessage, keys }; // RFC 8785, as the simulator sends
   }));
 }
 
 /** The loads of one round: each device's client, its topic, its messages. */
-export function loads(devices: readonly SimDevice[], clients: readonly MqttClient[], messages: readonly Outgoing[][]): DeviceLoad[] {
+export function loads(devices: readonly SimDevice[], clients: readonly BenchPublisher[], messages: readonly Outgoing[][]): DeviceLoad[] {
   return devices.map((d, i) => ({ client: clients[i]!, topic: telemetryTopic(BENCH_WAREHOUSE, d.id, 'telemetry'), messages: messages[i]! }));
 }
 

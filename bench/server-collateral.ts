@@ -143,10 +143,12 @@ export const serverCollateral: Benchmark = {
         + 'last anchor, open alerts, quantity coverage) — answered by a whole node started with `startSystem` (embedded aedes, gateway, '
         + 'SQLite WAL, HTTP with authentication, request logging and metrics), while real MQTT clients publish signed load-cell readings; '
         + `beside it, a bare express route (\`${BARE_PATH}\`, \`res.json({ok:true})\`) mounted on the same server behind the same middleware.`,
-      how: `An HTTP child process sends GETs with the bank's bearer token over a keep-alive \`node:http\` Agent (up to 256 sockets) on a fixed `
-        + `schedule of ${fmt.int(RATE)} req/s (open loop); each latency runs from the request's scheduled time to the end of its answer, so `
+      how: `An HTTP child process sends GETs with the bank's bearer token on a fixed schedule of ${fmt.int(RATE)} req/s (open loop) over `
+        + 'keep-alive sockets, one request in flight per connection, up to 256 connections (a lean HTTP/1.1 client in the spirit of wrk2: '
+        + 'request bytes built once, answers read only as far as status and framing, bench/http-wire-reader.ts; node:http\'s client took about '
+        + '2.2× its CPU per request here); each latency runs from the request\'s scheduled time to the end of its answer, so '
         + 'queueing anywhere (client, socket pool, server) is counted rather than hidden. A second child process connects '
-        + `${LOAD_DEVICES} registered devices (the gateway admits 50 readings/s per device) and publishes ${fmt.int(INGEST)} readings/s with QoS 1, `
+        + `${LOAD_DEVICES} registered devices (the lean MQTT client of bench/mqtt-wire-client.ts; the gateway admits 50 readings/s per device) and publishes ${fmt.int(INGEST)} readings/s with QoS 1, `
         + 'each signed with the device key before the clock starts. The pledged lot has 4 devices of its own, a quantity-floor covenant, and the '
         + `load devices sit on another lot. Each round: collateral without ingest, then, with the readings flowing, the bare route and the collateral route (after the readings have flowed for 1 s and a bare request answers within 50 ms again, so that neither meets the devices' start-up burst; bare first in odd rounds, collateral first in even ones), `
         + `${fmt.s(phaseMs / 1000)} s each; after each phase the server is given up to ${SETTLE_MS / 1000} s to work off any backlog (until a bare request answers within 50 ms). One warm-up of 1 s at 500 req/s first; the verdict is the median over rounds of the collateral p99 under ingest.`,

@@ -95,7 +95,7 @@ export class Intake {
     const parsed = parseTelemetry(payload);
     if (!parsed.ok) return Promise.resolve(this.#refuse(topic, parsed.code, parsed.detail));
     const device = this.#d.devices(arrival.device);
-    const checked = checkMessage(parsed.message, arrival, device, { nowMs: this.#d.clock.now(), ...this.#d.skew });
+    const checked = checkMessage(parsed.message, arrival, device, { nowMs: this.#d.clock.now(), ...this.#d.skew }, parsed.unsigned);
     if (!checked.ok) return Promise.resolve(this.#refuse(topic, checked.code, checked.detail));
     const n = checked.readings.length;
     if (this.#queued + n > this.#d.maxQueue) {

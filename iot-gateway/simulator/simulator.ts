@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../ledger/clock.js';
 import { publicKeyFromSeed } from '../../ledger/crypto/ed25519.js';
 import { signFast } from '../../ledger/crypto/ed25519-node.js';
 import { toBase64 } from '../../ledger/encoding/bytes.js';
+import { canonicalJson } from '../../ledger/encoding/canonical.js';
 import { channelOf } from '../formats/telemetry-message.js';
 import { signReading } from '../formats/telemetry-signing.js';
 import { telemetryTopic } from '../broker/topics.js';
@@ -141,13 +142,13 @@ export async function simulate(opts: SimulatorOptions): Promise<Simulation> {
       const reading = modelReading({ device: d.id, kind: d.kind, seq: seq++, tMs: now, step: step++, faults: kinds, site: opts.site ?? { lat: -1.2921, lon: 36.8219 }, periodMs, random, ...(opts.loadKg === undefined ? {} : { loadKg: opts.loadKg }) });
       const key = forged ? createHash('sha256').update(`forger:${d.id}`).digest() : d.seed;
       if (forged) stats.forged++;
-      const payload = JSON.stringify(signReading(reading, new Uint8Array(key), signFast));
+      const payload = canonicalJson(signReading(reading, new Uint8Array(key), signFast)); // RFC 8785, as devices are asked to send
       first ??= payload;
       stats.perDevice[d.id] = (stats.perDevice[d.id] ?? 0) + 1;
       send(client, telemetryTopic(opts.warehouse, d.id, channelOf(reading.kind)), payload);
       if (step % (opts.statusEvery ?? 20) === 0) {
         const status = modelStatus(d.id, seq++, now, step, periodMs);
-        send(client, telemetryTopic(opts.warehouse, d.id, 'status'), JSON.stringify(signReading(status, d.seed, signFast)));
+        send(client, telemetryTopic(opts.warehouse, d.id, 'status'), canonicalJson(signReading(status, d.seed, signFast)));
       }
     }, periodMs);
   });

@@ -120,9 +120,13 @@ export function verdictOf(checked: Checked, sigOk: boolean): Verdict {
   return { ok: true, readings, evidence: { batch: toHex(sha256(bytes)) }, batchMessage: bytes };
 }
 
-/** Checks, cheapest first: topic ↔ payload, device record, kinds, time window; leaves the signature to the caller. */
+/**
+ * Checks, cheapest first: topic ↔ payload, device record, kinds, time window; leaves the signature to the caller.
+ * `unsigned`, when the caller has it (parseTelemetry cuts it from an RFC 8785 payload), is RFC 8785 of the message
+ * without `sig`; otherwise it is serialised here.
+ */
 export function checkMessage(
-  message: TelemetryMessage, arrival: Arrival, device: DeviceInfo | undefined, ctx: Omit<VerifyContext, 'verify'>,
+  message: TelemetryMessage, arrival: Arrival, device: DeviceInfo | undefined, ctx: Omit<VerifyContext, 'verify'>, unsigned?: Uint8Array,
 ): Checked | ({ readonly ok: false } & Rejection) {
   if (message.device !== arrival.device) return reject('TOPIC_MISMATCH', `payload device '${message.device}' published on the topic of '${arrival.device}'`);
   if (device === undefined) return reject('DEVICE_UNKNOWN', `no device '${arrival.device}' on the ledger`);
@@ -135,8 +139,8 @@ export function checkMessage(
   }
   const skew = skewProblem(readings, ctx);
   if (skew !== undefined) return reject('TIME_SKEW', skew);
-  const unsigned = canonicalBytes(withoutSig(message)); // RFC 8785, once per message
-  return { ok: true, message, readings, job: signatureJob(message, device, unsigned), unsigned };
+  const bytes = unsigned ?? canonicalBytes(withoutSig(message)); // RFC 8785, once per message
+  return { ok: true, message, readings, job: signatureJob(message, device, bytes), unsigned: bytes };
 }
 
 /** checkMessage, then the Ed25519 signature in this thread. */

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { parseTelemetry } from '../../../iot-gateway/formats/parse-telemetry.js';
+import { parseTelemetry, unsignedText } from '../../../iot-gateway/formats/parse-telemetry.js';
+import { canonicalJson } from '../../../ledger/encoding/canonical.js';
+import { scanCanonicalJson } from '../../../ledger/encoding/canonical-text.js';
+import { withoutSig } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { LIMITS } from '../../../iot-gateway/formats/telemetry-message.js';
 import { telemetrySigningBytes } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { batchOf, bytes, iso, signed, T0, weight } from '../support/readings.js';
@@ -72,6 +75,33 @@ describe('iot-gateway formats: parseTelemetry', () => {
     const items = Array.from({ length: LIMITS.maxBatchReadings + 1 }, (_, i) => ({ seq: i, ts: iso(T0), kind: 'rfid' as const, values: { count: i } }));
     const r = parseTelemetry(bytes(batchOf('rfid-1', items)));
     assert.equal(!r.ok && r.code, 'TELEMETRY_SCHEMA');
+  });
+
+  it('When the payload is RFC 8785 text, then the bytes the signature covers are cut from it, equal to RFC 8785 of the message without sig', () => {
+    const batch = batchOf('scale-1', [{ seq: 1, ts: iso(T0), kind: 'load-cell', values: { kg: 1 } }, { seq: 2, ts: iso(T0), kind: 'status', status: { state: 'online' } }]);
+    for (const msg of [signed(weight('scale-1', 1, 1234.5)), signed(camera), batch]) { // sig in the middle (readings) and last (batch)
+      const r = parseTelemetry(bytes(canonicalJson(msg)));
+      assert.ok(r.ok);
+      assert.deepEqual(r.message, msg);
+      assert.equal(new TextDecoder().decode(r.unsigned), canonicalJson(withoutSig(msg)));
+    }
+  });
+
+  it('When the payload is valid JSON but not RFC 8785, then it parses the same and the verifier serialises it itself', () => {
+    const msg = signed(weight('scale-1', 1, 1234.5));
+    const spaced = JSON.stringify(JSON.parse(canonicalJson(msg)), null, 1);
+    for (const text of [JSON.stringify(msg), spaced]) assert.deepEqual(parseTelemetry(bytes(text)), { ok: true, message: msg });
+  });
+
+  it('When sig is cut from canonical text, then only the top-level member goes, with the comma that joined it', () => {
+    const cut = (text: string): string | undefined => unsignedText(text, scanCanonicalJson(text)!);
+    assert.equal(cut('{"sig":"AA=="}'), '{}');
+    assert.equal(cut('{"a":1,"sig":"AA=="}'), '{"a":1}');
+    assert.equal(cut('{"a":1,"sig":"AA==","t":[2]}'), '{"a":1,"t":[2]}');
+    assert.equal(cut('{"a":{"sig":"x"},"sig":"AA=="}'), '{"a":{"sig":"x"}}');
+    assert.equal(cut('{"a":{"sig":"x"}}'), undefined); // no top-level sig
+    assert.equal(cut('{"a\\"sig":1}'), undefined); // a longer name that ends in "sig
+    assert.equal(cut('{"sig":1}'), undefined); // not a string
   });
 
   it('When the signing bytes are computed, then they are the domain label and RFC 8785 of the message without sig', () => {

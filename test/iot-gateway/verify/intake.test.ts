@@ -13,6 +13,9 @@ import { Intake, MAX_GROUP_READINGS, type IntakeDeps } from '../../../iot-gatewa
 import { MemoryTelemetryStore } from '../../../iot-gateway/store/memory-telemetry-store.js';
 import type { AppendResult, ReadingRecord } from '../../../iot-gateway/store/telemetry-store.js';
 import { DEFAULT_SKEW } from '../../../iot-gateway/verify/verify-message.js';
+import { canonicalJson } from '../../../ledger/encoding/canonical.js';
+import { sha256 } from '../../../ledger/merkle/sha256.js';
+import { toHex } from '../../../ledger/encoding/bytes.js';
 import { batchOf, bytes, device, iso, signed, T0, weight } from '../support/readings.js';
 
 const fast = new FastVerifier();
@@ -65,6 +68,18 @@ describe('iot-gateway intake', () => {
     const r = (await deps.store.reading(2))!.record as ReadingRecord & { batch: string };
     assert.match(r.batch, /^[0-9a-f]{64}$/);
     assert.ok(await deps.store.message(r.batch));
+  });
+
+  it('When messages come as RFC 8785 text, then they are verified on the bytes cut from it: a tampered one is refused, a batch keeps its exact bytes', async () => {
+    const { i, deps } = intake();
+    const good = signed(weight('scale-1', 0, 1));
+    const tampered = { ...signed(weight('scale-1', 1, 1)), values: { kg: 2 } };
+    const b = batchOf('scale-1', [{ seq: 2, ts: iso(T0), kind: 'load-cell', values: { kg: 1 } }]);
+    const out = await Promise.all([good, tampered, b].map((m) => i.receive(topic, bytes(canonicalJson(m)))));
+    assert.deepEqual(out.map((o) => (o.action === 'ack' ? o.status : o.action)), ['stored', 'rejected', 'stored']);
+    assert.equal(out[1]!.action === 'ack' && 'code' in out[1]! && out[1].code, 'SIGNATURE_INVALID');
+    const digest = ((await deps.store.reading(2))!.record as ReadingRecord & { batch: string }).batch;
+    assert.equal(digest, toHex(sha256(bytes(canonicalJson(b)))));
   });
 
   it('When more readings wait than maxQueue, then OVERLOADED asks for a retry and nothing is acknowledged', async () => {
