@@ -44,6 +44,8 @@ export interface HttpLoadResult {
   /** Requests still unanswered at the cut-off (the schedule's end + GRACE_MS). */
   readonly unanswered: number;
   readonly wallMs: number;
+  /** The load generator's own CPU time over the run, ms (it shares the machine's cores with the server). */
+  readonly cpuMs: number;
 }
 
 /** How long after the last scheduled send a phase waits for answers before it is cut off. */
@@ -53,6 +55,13 @@ export interface MqttLoadResult {
   readonly published: number;
   readonly acked: number;
   readonly wallMs: number;
+  /** The load generator's own CPU time over the run, ms (it shares the machine's cores with the server). */
+  readonly cpuMs: number;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
 }
 
 /** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */
@@ -85,6 +94,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
   );
   const n = Math.round((req.rate * req.durationMs) / 1000);
   const latenciesMs: number[] = new Array<number>(n).fill(0);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now() + 20;
   const at = (i: number): number => t0 + (i * 1000) / req.rate;
   let next = 0;
@@ -114,7 +124,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
       for (const c of open) c.socket.destroy();
       open.clear();
       idle.length = 0;
-      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0 });
+      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0, cpuMs: cpuMsSince(cpu0) });
     };
     const cutoff = setTimeout(end, 20 + req.durationMs + GRACE_MS);
     const finish = (i: number, ok: boolean): void => {
@@ -252,6 +262,7 @@ async function publishPrepared(req: Extract<LoadRequest, { kind: 'mqtt' }>): Pro
   const total = prepared.reduce((n, p) => n + p.length, 0);
   let published = 0;
   let acked = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
     const tick = (): void => {
@@ -271,7 +282,7 @@ async function publishPrepared(req: Extract<LoadRequest, { kind: 'mqtt' }>): Pro
   });
   const until = performance.now() + 3000;
   while (acked < published && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return { published, acked, wallMs: performance.now() - t0 };
+  return { published, acked, wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
 }
 
 const sockets: WebSocket[] = [];
