@@ -9,8 +9,8 @@
 // win a row. An instance that dies stops renewing; its leases expire after `leaseMs` and another instance takes
 // them over from the stored cursor. A clean shutdown releases its leases so the takeover is immediate.
 //
-// Fencing: every claim of a lease (a takeover after expiry, a release, or `take` for a registration or replay) adds
-// one to the row's lease generation, and an instance remembers the generation of every lease it has claimed. Its
+// Fencing: every claim of a lease (a takeover after expiry or after a release, or `take` for a registration or
+// replay) adds one to the row's lease generation (a release itself does not), and an instance remembers the generation of every lease it has claimed. Its
 // writes to a webhook it has held carry that generation and land only while the row still has it, so an instance
 // that lost its lease while a delivery was in flight (a long pause) cannot write after anyone else claimed the row —
 // even when the new holder has since released it, after an owner's replay moved the cursor back. A webhook this
@@ -20,7 +20,10 @@
 // forward only; at worst an event is delivered once more, which receivers deduplicate on (index, seq) (delivery is at
 // least once). A renewal reports the leases it claimed again after this instance had lost them, and the dispatcher
 // replaces their workers, which may have gone on unaware of the loss, by fresh ones that start from the stored
-// cursor (the old one stops and, being stopped, writes no cursor).
+// cursor (the old one stops and, being stopped, writes no cursor). Left open: the new generation is recorded when the
+// claim commits and the old worker is stopped once `acquire` returns, so a write the old worker begins within that
+// round trip carries the new generation and lands (an end-of-page cursor update or a delivery completion); closing
+// it needs each worker's writes to carry the generation it started under.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';

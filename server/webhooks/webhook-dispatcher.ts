@@ -115,7 +115,6 @@ export class WebhookDispatcher {
     await this.#keeper?.release();
   }
 
-  /** The lease keeper's answer: run workers for exactly the webhooks this instance holds. */
   /** Run workers for exactly the held webhooks; one whose lease lapsed and was claimed again starts afresh from the stored cursor. */
   #hold(held: ReadonlySet<string>, reclaimed: ReadonlySet<string>): void {
     if (this.#closed) return;
