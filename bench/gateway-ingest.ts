@@ -344,7 +344,7 @@ export const gatewayIngest: Benchmark = {
       'Two cores for everything: the gateway child process (aedes, verification, SQLite with fsync, anchoring into the ledger) and the '
         + 'device clients in the benchmark process compete for them; the CPU/wall columns show how much of a core each process had over a round '
         + '(the gateway runs a main thread, the verification worker and the telemetry store\'s writer thread; libuv and GC threads count too).',
-      `Latency is measured closed-loop at saturation (${sizes.single.devices} and ${sizes.many.devices} devices × ${sizes.single.window} unacknowledged messages single-signed, `
+      `Latency is measured closed-loop at saturation (${sizes.single.devices} devices × ${sizes.single.window} and ${sizes.many.devices} × ${sizes.many.window} unacknowledged messages single-signed, `
         + `${sizes.batch.devices} × ${sizes.batch.window} batch messages), so publish→PUBACK is mostly queueing: in-flight ÷ throughput (Little's law).`,
       `Publish→checkpoint is measured for every ${SAMPLE_EVERY}th reading: from the publish of its message to the gateway's \`anchored\` event, which `
         + `fires after the \`telemetry.anchor\` entry and its signed checkpoint are committed. It is bounded below by the batching: readings wait up to `
@@ -371,10 +371,12 @@ export const gatewayIngest: Benchmark = {
         + 'meanwhile, up to 2,000 readings) becomes durable; the PUBACK still waits for it. `LH_BENCH_STORE_THREAD=off` writes on the main thread '
         + 'instead (A/B). "of which main thread" is the main thread\'s own CPU time (/proc schedstat, ns): it bounds intake, the other threads '
         + 'have the second core.',
-      'Where the main thread\'s time goes (V8 CPU profile of the child: `LH_BENCH_CPU_PROF=<dir>` makes each child write one): aedes (MQTT parse, '
-        + 'authorizePublish, PUBACK writes), GC, RFC 8785 canonicalisation of the signed bytes, handing records to the writer and signatures to the '
-        + 'verification worker (structured clone: about 1 µs per record), the RFC 6962 root of each batch (one SHA-256 per reading), the strict JSON '
-        + 'parser, and the anchor commits into the ledger. Batches are sealed from the leaf '
+      'Where the main thread\'s time goes (V8 CPU profile of the child: `LH_BENCH_CPU_PROF=<dir>` makes each child write one; the 400-device '
+        + 'load, 2026-11-24, after start-up): garbage collection about 18 %, aedes (MQTT parse, authorizePublish) and the PUBACK writes (`writev` '
+        + 'about 8 %), handing signatures to the verification worker and records to the writer (`postMessage` about 7 %: structured clone, about 1 µs '
+        + 'per record), reading the RFC 8785 payload (one canonical-form scan and native JSON.parse, about 7 %; a payload in any other form takes the strict '
+        + 'JSON parser and a second serialisation), the intake\'s bookkeeping, the RFC 6962 root of each batch (one SHA-256 per reading) '
+        + 'and the anchor commits into the ledger. Batches are sealed from the leaf '
         + 'hashes stored with each reading, read by the writer thread (10,000 readings: about 40–90 ms instead of 200–250 ms reloading, parsing, '
         + 're-canonicalising and hashing them); a round seals what waited when it began, so each `telemetry.anchor` covers a whole period.',
       'A single-signed round whose gateway CPU/wall is well below 1 was waiting rather than computing (on other load on the shared machine, or '
