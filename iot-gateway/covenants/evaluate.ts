@@ -59,7 +59,8 @@ export const emptyState = (): WatchState => ({ quantities: {}, lastSeen: {}, exc
 const breach = (covenant: CovenantName, message: string, observedAtMs: number, devices: readonly string[]): Breach =>
   ({ covenant, severity: SEVERITY[covenant], message, observedAtMs, devices });
 
-function quantityBreach(watch: Watch, quantities: WatchState['quantities'], tsMs: number): Breach | undefined {
+/** The quantity floor over the latest quantity of each of the lot's scales (or readers), at device time `tsMs`. */
+export function quantityBreach(watch: Watch, quantities: WatchState['quantities'], tsMs: number): Breach | undefined {
   const measure = measureFor(watch.unit);
   if (watch.requiredUnits === undefined || measure === undefined) return undefined;
   const sensors = watch.devices.filter((d) => d.kinds.includes(measure));

@@ -4,6 +4,18 @@
 //
 // Restart: ongoing excursion start times are persisted (TelemetryStore state `monitor:<pledge>`), written when
 // they change; last-seen times, latest quantities and the last camera segment are rebuilt from stored readings.
+//
+// Several gateways on one shared telemetry store (a shared subscription deals each device's readings to all of them)
+// each see only their share of the readings. Three rules keep their monitors from raising what the others' readings
+// disprove, or raising one breach twice:
+//   - before a silence, camera-heartbeat or quantity-floor breach is raised, the devices it names are looked up in
+//     the telemetry store, which holds every gateway's readings, and the breach is evaluated again on that;
+//   - on a shared store (TelemetryStore.shared) each tick also evaluates every quantity floor on the store's latest
+//     readings of the lot's scales, since a drop another gateway received may be hidden behind a stale higher value
+//     in this gateway's view;
+//   - an alert's nonce is `alert:<pledge>:<covenant>:<n>`, n the alerts raised so far on the ledger for that pledge
+//     and covenant. Every gateway signs as the one gateway party, so when two raise the same breach the ledger
+//     commits the first and refuses the second as TX_NONCE_REUSED, which the second takes as "raised".
 import type { Logger } from 'pino';
 import { objectId } from '../../contracts/ids.js';
 import type { SignedTx, Tx } from '../../contracts/types.js';
@@ -15,7 +27,7 @@ import type { GatewayEvents } from '../gateway-events.js';
 import type { GatewayStats } from '../gateway-stats.js';
 import type { DeviceDirectory } from '../intake/device-directory.js';
 import type { ReadingRecord, TelemetryStore } from '../store/telemetry-store.js';
-import { emptyState, onReading, onTick, type Breach, type Watch, type WatchState } from './evaluate.js';
+import { emptyState, onReading, onTick, quantityBreach, type Breach, type CovenantName, type Watch, type WatchState } from './evaluate.js';
 import { buildWatches, type WatchEntry } from './watch-builder.js';
 
 export interface MonitorDeps {
@@ -38,7 +50,12 @@ interface Watched {
   watch: Watch;
   state: WatchState;
   open: Set<string>;
+  /** Alerts raised on the ledger so far for this pledge, by covenant (at the last rebuild). */
+  raised: Readonly<Record<string, number>>;
 }
+
+/** Breaches that readings another gateway stored can disprove: rechecked against the telemetry store before raising. */
+const RECHECK: ReadonlySet<CovenantName> = new Set(['deviceSilence', 'cameraHeartbeat', 'quantityFloor']);
 
 export class CovenantMonitor {
   readonly #d: MonitorDeps;
@@ -79,10 +96,13 @@ export class CovenantMonitor {
     }
   }
 
-  /** Time-driven checks: silence, heartbeat gaps, excursions without new readings. */
+  /** Time-driven checks: silence, heartbeat gaps, excursions without new readings (and, on a shared store, quantity floors). */
   tick(): void {
     const now = this.#d.clock.now();
-    for (const w of this.#watched.values()) for (const b of onTick(w.watch, w.state, now)) this.#raise(w, b);
+    for (const w of this.#watched.values()) {
+      for (const b of onTick(w.watch, w.state, now)) this.#raise(w, b);
+      if (this.#d.telemetry.shared === true) this.#sharedQuantityCheck(w, now);
+    }
   }
 
   /** Resolves when the rebuild and alert submissions in progress have settled. */
@@ -111,7 +131,7 @@ export class CovenantMonitor {
   async #carry(e: WatchEntry): Promise<Watched> {
     const prev = this.#watched.get(e.watch.pledge);
     const open = new Set(e.open);
-    if (prev !== undefined) return { watch: e.watch, state: prev.state, open };
+    if (prev !== undefined) return { watch: e.watch, state: prev.state, open, raised: e.raised };
     let state = emptyState();
     const saved = await this.#d.telemetry.getState(`monitor:${e.watch.pledge}`);
     if (saved !== undefined) state = { ...state, excursions: (JSON.parse(saved) as { excursions: WatchState['excursions'] }).excursions };
@@ -123,7 +143,7 @@ export class CovenantMonitor {
       const last = await this.#d.telemetry.latest(d.id);
       if (last !== undefined) state = { ...state, lastSeen: { ...state.lastSeen, [d.id]: Date.parse(last.record.ts) } };
     }
-    return { watch: e.watch, state, open };
+    return { watch: e.watch, state, open, raised: e.raised };
   }
 
   #persist(pledge: string, state: WatchState): void {
@@ -135,10 +155,55 @@ export class CovenantMonitor {
     const key = `${w.watch.pledge}|${b.covenant}`;
     if (w.open.has(b.covenant) || this.#pending.has(key)) return; // one open alert per (pledge, covenant)
     this.#pending.add(key);
+    if (!RECHECK.has(b.covenant)) return this.#submit(w, b, key);
+    this.#submitIfStill(w, key, this.#recheck(w, b));
+  }
+
+  /** Raises the breach `check` finds (the caller marked `key` pending); none found: no longer pending. */
+  #submitIfStill(w: Watched, key: string, check: Promise<Breach | undefined>): void {
+    this.#track(check.then((found) => {
+      if (found === undefined) this.#pending.delete(key);
+      else this.#submit(w, found, key);
+    }, (e: unknown) => {
+      this.#pending.delete(key);
+      throw e;
+    }));
+  }
+
+  /** The quantity floor on the store's latest readings of every scale (or reader) of the lot. */
+  #sharedQuantityCheck(w: Watched, now: number): void {
+    const key = `${w.watch.pledge}|quantityFloor`;
+    if (w.watch.requiredUnits === undefined || w.open.has('quantityFloor') || this.#pending.has(key)) return;
+    const sensors = w.watch.devices.filter((d) => d.kinds.includes('load-cell') || d.kinds.includes('rfid')).map((d) => d.id);
+    if (sensors.length === 0) return;
+    this.#pending.add(key);
+    const probe: Breach = { covenant: 'quantityFloor', severity: 'critical', message: '', observedAtMs: now, devices: sensors };
+    this.#submitIfStill(w, key, this.#recheck(w, probe));
+  }
+
+  /**
+   * The breach once more, after folding in the telemetry store's latest readings of the devices it names where they
+   * are newer than what this monitor saw (readings another gateway stored); undefined when they disprove it.
+   */
+  async #recheck(w: Watched, b: Breach): Promise<Breach | undefined> {
+    const kinds = b.covenant === 'quantityFloor' ? (['load-cell', 'rfid'] as const) : b.covenant === 'cameraHeartbeat' ? (['camera'] as const) : [undefined];
+    const found = [];
+    for (const device of b.devices) for (const kind of kinds) found.push(await this.#d.telemetry.latest(device, kind));
+    const hydrate = { ...w.watch, covenants: {} }; // state only: no breach from these readings themselves
+    for (const r of found) {
+      if (r === undefined) continue;
+      const seen = r.record.kind === 'camera' ? w.state.lastCamera : w.state.lastSeen[r.record.device];
+      if (seen === undefined || Date.parse(r.record.ts) > seen) w.state = onReading(hydrate, w.state, r.record).state;
+    }
+    if (b.covenant === 'quantityFloor') return quantityBreach(w.watch, w.state.quantities, b.observedAtMs);
+    return onTick(w.watch, w.state, this.#d.clock.now()).find((again) => again.covenant === b.covenant);
+  }
+
+  #submit(w: Watched, b: Breach, key: string): void {
     const { id, seed } = this.#d.gateway;
     const observedAt = new Date(b.observedAtMs).toISOString();
     const tx: Tx = {
-      v: 1, type: 'alert.raise', nonce: `alert:${w.watch.pledge}:${b.covenant}:${b.observedAtMs}`, ts: new Date(this.#d.clock.now()).toISOString(),
+      v: 1, type: 'alert.raise', nonce: `alert:${w.watch.pledge}:${b.covenant}:${w.raised[b.covenant] ?? 0}`, ts: new Date(this.#d.clock.now()).toISOString(),
       body: {
         gateway: id, receipt: w.watch.receipt, pledge: w.watch.pledge, severity: b.severity, covenant: b.covenant,
         message: b.message.slice(0, 1024), observedAt, devices: b.devices.slice(0, 64),
@@ -153,8 +218,14 @@ export class CovenantMonitor {
         covenant: b.covenant, severity: b.severity, message: b.message, devices: b.devices,
       });
     }, (e: unknown) => {
-      this.#pending.delete(key); // try again on the next breach
-      this.#d.stats.alertFailures++;
+      this.#pending.delete(key);
+      if ((e as { code?: unknown }).code === 'TX_NONCE_REUSED') {
+        // Another gateway raised this breach first (same pledge, covenant and count): it is open on the ledger.
+        w.open.add(b.covenant);
+        this.#d.logger.debug({ pledge: w.watch.pledge, covenant: b.covenant }, 'alert already raised by another gateway');
+        return;
+      }
+      this.#d.stats.alertFailures++; // try again on the next breach
       this.#d.logger.warn({ err: e, pledge: w.watch.pledge, covenant: b.covenant }, 'alert.raise not committed');
     }));
   }

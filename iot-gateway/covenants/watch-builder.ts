@@ -13,19 +13,26 @@ export interface WatchEntry {
   readonly watch: Watch;
   /** Covenants of this pledge with an open alert on the ledger. */
   readonly open: ReadonlySet<string>;
+  /** Alerts ever raised on the ledger for this pledge, by covenant (the next alert's nonce, monitor.ts). */
+  readonly raised: Readonly<Record<string, number>>;
 }
 
 const PAGE = 500;
 
-async function activePledges(store: LedgerStore): Promise<Pledge[]> {
-  const out: Pledge[] = [];
+/** Every state object of `kind` (referring to `ref`, when given), page by page. */
+async function allOf(store: LedgerStore, kind: 'pledge' | 'alert', ref?: string): Promise<unknown[]> {
+  const out: unknown[] = [];
   for (let after: string | undefined, i = 0; i < 100_000; i++) {
-    const page = await store.queryState({ kind: 'pledge', limit: PAGE, ...(after === undefined ? {} : { after }) });
-    for (const r of page) if ((r.object as Pledge).status === 'active') out.push(r.object as Pledge);
+    const page = await store.queryState({ kind, limit: PAGE, ...(ref === undefined ? {} : { ref }), ...(after === undefined ? {} : { after }) });
+    for (const r of page) out.push(r.object);
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.object.id;
   }
   return out;
+}
+
+async function activePledges(store: LedgerStore): Promise<Pledge[]> {
+  return (await allOf(store, 'pledge') as Pledge[]).filter((p) => p.status === 'active');
 }
 
 export function watchesDevice(d: DeviceInfo, r: Receipt): boolean {
@@ -50,11 +57,14 @@ export async function buildWatches(store: LedgerStore, devices: Iterable<DeviceI
     const r = got.get(`receipt:${p.receipt}`)?.object as Receipt | undefined;
     if (r === undefined) continue;
     const lot = (await store.getState([{ kind: 'lot', id: lotKey(r.warehouse, r.lot) }])).get(`lot:${lotKey(r.warehouse, r.lot)}`)?.object as Lot | undefined;
-    const alerts = await store.queryState({ kind: 'alert', ref: p.id, limit: 1000 });
-    const open = new Set(alerts.map((a) => a.object as unknown as { status: string; covenant: string }).filter((a) => a.status === 'open').map((a) => a.covenant));
+    // All of them, however many: their count per covenant numbers the next alert (its nonce).
+    const pledgeAlerts = await allOf(store, 'alert', p.id) as { status: string; covenant: string }[];
+    const open = new Set(pledgeAlerts.filter((a) => a.status === 'open').map((a) => a.covenant));
+    const raised: Record<string, number> = {};
+    for (const a of pledgeAlerts) raised[a.covenant] = (raised[a.covenant] ?? 0) + 1;
     const required = requiredUnits(p, r, lot);
     out.push({
-      open,
+      open, raised,
       watch: {
         pledge: p.id, receipt: r.id, covenants: p.covenants, unit: r.unit, ...(required === undefined ? {} : { requiredUnits: required }),
         devices: all.filter((d) => watchesDevice(d, r)).map((d) => ({ id: d.id, kinds: d.kinds })),

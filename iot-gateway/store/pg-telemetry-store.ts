@@ -124,6 +124,7 @@ function consecutive<R extends { id: number }>(rows: readonly R[]): R[] {
 }
 
 export class PgTelemetryStore implements TelemetryStore {
+  readonly shared = true;
   readonly #lockKey: readonly [number, number];
   readonly #instance: string;
   readonly #ownsPool: boolean;

@@ -79,6 +79,11 @@ export interface ReadingPage {
 }
 
 export interface TelemetryStore {
+  /**
+   * True when several gateways write this store (PostgreSQL): each gateway then sees only its share of the readings,
+   * and what one gateway concludes from its own (the covenant monitor) must be checked against the store.
+   */
+  readonly shared?: boolean;
   /** A random id fixed when the storage was created; makes batch ids unique across gateway instances. */
   instanceId(): Promise<string>;
   /**
