@@ -20,10 +20,10 @@
 // forward only; at worst an event is delivered once more, which receivers deduplicate on (index, seq) (delivery is at
 // least once). A renewal reports the leases it claimed again after this instance had lost them, and the dispatcher
 // replaces their workers, which may have gone on unaware of the loss, by fresh ones that start from the stored
-// cursor (the old one stops and, being stopped, writes no cursor). Left open: the new generation is recorded when the
-// claim commits and the old worker is stopped once `acquire` returns, so a write the old worker begins within that
-// round trip carries the new generation and lands (an end-of-page cursor update or a delivery completion); closing
-// it needs each worker's writes to carry the generation it started under.
+// cursor (the old one stops and, being stopped, writes no cursor). The new generation is recorded once the claim has
+// committed, and the dispatcher stops the old worker as soon as `acquire` returns; a write the old worker begins in
+// the few microtasks between the two would carry the new generation and land. Closing that too needs each worker's
+// writes to carry the generation it started under.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -208,7 +208,7 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
   // ── leases ──
 
   async acquire(): Promise<Acquired> {
-    return withTransaction(this.pool, async (client) => {
+    const { renewed, claimed } = await withTransaction(this.pool, async (client) => {
       const renewed = await client.query<{ id: string }>(
         `UPDATE webhooks SET lease_expires = now() + $2 * interval '1 millisecond' WHERE lease_holder = $1 RETURNING id`,
         [this.instance, this.leaseMs],
@@ -220,10 +220,13 @@ export class PgWebhookStore implements WebhookStore, WebhookLeases {
          RETURNING id, lease_gen`,
         [this.instance, this.leaseMs],
       );
-      const reclaimed = claimed.rows.filter((r) => this.#gens.has(r.id)).map((r) => r.id).sort();
-      for (const r of claimed.rows) this.#gens.set(r.id, String(r.lease_gen));
-      return { held: [...renewed.rows, ...claimed.rows].map((r) => r.id).sort(), reclaimed };
+      return { renewed: renewed.rows, claimed: claimed.rows };
     });
+    // Recorded only once the claim has committed: a write this instance begins meanwhile still carries the generation
+    // it held before, which the row has lost when the claim commits, so a stale worker's write cannot land.
+    const reclaimed = claimed.filter((r) => this.#gens.has(r.id)).map((r) => r.id).sort();
+    for (const r of claimed) this.#gens.set(r.id, String(r.lease_gen));
+    return { held: [...renewed, ...claimed].map((r) => r.id).sort(), reclaimed };
   }
 
   async take(id: string): Promise<boolean> {
