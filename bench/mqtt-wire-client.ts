@@ -18,7 +18,6 @@ export interface WireConnectOptions {
   readonly clientId: string;
   readonly username?: string;
   readonly password?: string;
-  readonly clean?: boolean;
   readonly connectTimeoutMs?: number;
 }
 
@@ -127,7 +126,7 @@ export function connectWire(port: number, o: WireConnectOptions): Promise<BenchP
     socket.on('error', (err) => (client === undefined ? fail(err) : undefined));
     socket.on('close', () => (client === undefined ? fail(new Error(`${o.clientId}: closed before CONNACK`)) : undefined));
     socket.write(mqttPacket.generate({
-      cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: o.clean ?? true, clientId: o.clientId, keepalive: 0,
+      cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: o.clientId, keepalive: 0,
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: Buffer.from(o.password) }),
     }));

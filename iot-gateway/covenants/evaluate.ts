@@ -12,7 +12,7 @@ import type { Reading } from '../formats/telemetry-message.js';
 import { doorOpenAllowed } from './door-hours.js';
 import { lasted, stepExcursion, type Excursion, type RangeRule } from './excursion.js';
 import { insideGeofence } from './geofence.js';
-import { measureFor, sensorUnits } from './quantity.js';
+import { measureFor, sensorUnits, type Measure } from './quantity.js';
 
 export type CovenantName = 'quantityFloor' | 'temperature' | 'humidity' | 'geofence' | 'cameraHeartbeat' | 'deviceSilence' | 'doorHours';
 
@@ -59,11 +59,18 @@ export const emptyState = (): WatchState => ({ quantities: {}, lastSeen: {}, exc
 const breach = (covenant: CovenantName, message: string, observedAtMs: number, devices: readonly string[]): Breach =>
   ({ covenant, severity: SEVERITY[covenant], message, observedAtMs, devices });
 
-/** The quantity floor over the latest quantity of each of the lot's scales (or readers), at device time `tsMs`. */
-export function quantityBreach(watch: Watch, quantities: WatchState['quantities'], tsMs: number): Breach | undefined {
+/** The devices whose latest readings measure a floor-covenanted lot (its scales, or its readers), and their kind. */
+export function quantitySensors(watch: Watch): { readonly measure: Measure; readonly devices: Watch['devices'] } | undefined {
   const measure = measureFor(watch.unit);
   if (watch.requiredUnits === undefined || measure === undefined) return undefined;
-  const sensors = watch.devices.filter((d) => d.kinds.includes(measure));
+  return { measure, devices: watch.devices.filter((d) => d.kinds.includes(measure)) };
+}
+
+/** The quantity floor over the latest quantity of each of the lot's scales (or readers), at device time `tsMs`. */
+export function quantityBreach(watch: Watch, quantities: WatchState['quantities'], tsMs: number): Breach | undefined {
+  const lot = quantitySensors(watch);
+  if (lot === undefined || watch.requiredUnits === undefined) return undefined;
+  const { measure, devices: sensors } = lot;
   // The lot's quantity is known once every one of its scales (or readers) has reported; silence is its own covenant.
   if (sensors.length === 0 || sensors.some((d) => quantities[d.id] === undefined)) return undefined;
   const measured = sensorUnits(sensors.reduce((sum, d) => sum + quantities[d.id]!, 0), watch.unit);

@@ -27,7 +27,7 @@ import type { GatewayEvents } from '../gateway-events.js';
 import type { GatewayStats } from '../gateway-stats.js';
 import type { DeviceDirectory } from '../intake/device-directory.js';
 import type { ReadingRecord, TelemetryStore } from '../store/telemetry-store.js';
-import { emptyState, onReading, onTick, quantityBreach, type Breach, type CovenantName, type Watch, type WatchState } from './evaluate.js';
+import { emptyState, onReading, onTick, quantityBreach, quantitySensors, type Breach, type CovenantName, type Watch, type WatchState } from './evaluate.js';
 import { buildWatches, type WatchEntry } from './watch-builder.js';
 
 export interface MonitorDeps {
@@ -156,7 +156,7 @@ export class CovenantMonitor {
     if (w.open.has(b.covenant) || this.#pending.has(key)) return; // one open alert per (pledge, covenant)
     this.#pending.add(key);
     if (!RECHECK.has(b.covenant)) return this.#submit(w, b, key);
-    this.#submitIfStill(w, key, this.#recheck(w, b));
+    this.#submitIfStill(w, key, this.#recheck(w, b.covenant, b.devices, b.observedAtMs));
   }
 
   /** Raises the breach `check` finds (the caller marked `key` pending); none found: no longer pending. */
@@ -174,29 +174,29 @@ export class CovenantMonitor {
   #sharedQuantityCheck(w: Watched, now: number): void {
     const key = `${w.watch.pledge}|quantityFloor`;
     if (w.watch.requiredUnits === undefined || w.open.has('quantityFloor') || this.#pending.has(key)) return;
-    const sensors = w.watch.devices.filter((d) => d.kinds.includes('load-cell') || d.kinds.includes('rfid')).map((d) => d.id);
+    const sensors = quantitySensors(w.watch)?.devices.map((d) => d.id) ?? [];
     if (sensors.length === 0) return;
     this.#pending.add(key);
-    const probe: Breach = { covenant: 'quantityFloor', severity: 'critical', message: '', observedAtMs: now, devices: sensors };
-    this.#submitIfStill(w, key, this.#recheck(w, probe));
+    this.#submitIfStill(w, key, this.#recheck(w, 'quantityFloor', sensors, now));
   }
 
   /**
-   * The breach once more, after folding in the telemetry store's latest readings of the devices it names where they
-   * are newer than what this monitor saw (readings another gateway stored); undefined when they disprove it.
+   * `covenant`'s breach (if any) once more, after folding in the telemetry store's latest readings of `devices` where
+   * they are newer than what this monitor saw (readings another gateway stored): one reading per device, of the kind
+   * the covenant looks at.
    */
-  async #recheck(w: Watched, b: Breach): Promise<Breach | undefined> {
-    const kinds = b.covenant === 'quantityFloor' ? (['load-cell', 'rfid'] as const) : b.covenant === 'cameraHeartbeat' ? (['camera'] as const) : [undefined];
+  async #recheck(w: Watched, covenant: CovenantName, devices: readonly string[], observedAtMs: number): Promise<Breach | undefined> {
+    const kind = covenant === 'quantityFloor' ? quantitySensors(w.watch)?.measure : covenant === 'cameraHeartbeat' ? 'camera' : undefined;
     const found = [];
-    for (const device of b.devices) for (const kind of kinds) found.push(await this.#d.telemetry.latest(device, kind));
+    for (const device of devices) found.push(await this.#d.telemetry.latest(device, kind));
     const hydrate = { ...w.watch, covenants: {} }; // state only: no breach from these readings themselves
     for (const r of found) {
       if (r === undefined) continue;
       const seen = r.record.kind === 'camera' ? w.state.lastCamera : w.state.lastSeen[r.record.device];
       if (seen === undefined || Date.parse(r.record.ts) > seen) w.state = onReading(hydrate, w.state, r.record).state;
     }
-    if (b.covenant === 'quantityFloor') return quantityBreach(w.watch, w.state.quantities, b.observedAtMs);
-    return onTick(w.watch, w.state, this.#d.clock.now()).find((again) => again.covenant === b.covenant);
+    if (covenant === 'quantityFloor') return quantityBreach(w.watch, w.state.quantities, observedAtMs);
+    return onTick(w.watch, w.state, this.#d.clock.now()).find((again) => again.covenant === covenant);
   }
 
   #submit(w: Watched, b: Breach, key: string): void {

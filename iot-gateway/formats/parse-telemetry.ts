@@ -5,10 +5,10 @@
 // strictly increasing in every object (so no duplicates) and no whitespace; once one scan has confirmed that
 // (scanCanonicalJson), native JSON.parse reads it exactly, and the bytes the signature covers, RFC 8785 of the
 // message without `sig`, are the text with its `sig` member cut out: nothing is serialised again. Any other valid
-// JSON takes the strict parser and is serialised again by the verifier, with the same outcome.
+// JSON gets the strict checks on the same parse and is serialised again by the verifier, with the same outcome.
 import { scanCanonicalJson, type CanonicalScan } from '../../ledger/encoding/canonical-text.js';
 import { utf8 } from '../../ledger/encoding/bytes.js';
-import { parseStrictJson, StrictJsonError } from '../../ledger/encoding/strict-json.js';
+import { checkStrictJsonText, parseStrictJson, StrictJsonError } from '../../ledger/encoding/strict-json.js';
 import { reject, type Rejection } from './rejection.js';
 import { checkTelemetrySchema } from './telemetry-schema.js';
 import { LIMITS, type TelemetryMessage } from './telemetry-message.js';
@@ -24,16 +24,20 @@ export type Parsed =
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** The value of `text` when it is RFC 8785 canonical JSON within the depth limit; undefined for any other text. */
-function parseCanonical(text: string): { value: unknown; scan: CanonicalScan } | undefined {
+/**
+ * `text` parsed once: strict JSON (StrictJsonError otherwise), and where its top-level members start when it is
+ * RFC 8785 canonical, which implies the strict checks (increasing names, bounded depth, no lone surrogate).
+ */
+function parse(text: string): { value: unknown; canonical: CanonicalScan | undefined } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined; // the strict parser says what is wrong
+    return { value: parseStrictJson(text, { maxDepth: LIMITS.maxJsonDepth }), canonical: undefined }; // throws, saying what is wrong
   }
-  const scan = scanCanonicalJson(text, LIMITS.maxJsonDepth);
-  return scan === undefined ? undefined : { value, scan };
+  const canonical = scanCanonicalJson(text, LIMITS.maxJsonDepth);
+  if (canonical === undefined) checkStrictJsonText(text, { maxDepth: LIMITS.maxJsonDepth });
+  return { value, canonical };
 }
 
 /**
@@ -62,19 +66,16 @@ export function parseTelemetry(payload: Uint8Array): Parsed {
     return reject('TELEMETRY_TOO_LARGE', `payload is ${payload.length} bytes, the limit is ${LIMITS.maxPayloadBytes}`);
   }
   let text: string;
-  let value: unknown;
-  let canonical: CanonicalScan | undefined;
+  let parsed: ReturnType<typeof parse>;
   try {
     text = decoder.decode(payload);
-    const fast = parseCanonical(text);
-    canonical = fast?.scan;
-    value = fast !== undefined ? fast.value : parseStrictJson(text, { maxDepth: LIMITS.maxJsonDepth });
+    parsed = parse(text);
   } catch (e) {
     if (e instanceof StrictJsonError || e instanceof TypeError) return reject('TELEMETRY_MALFORMED', e.message);
     throw e;
   }
-  const checked = checkTelemetrySchema(value);
+  const checked = checkTelemetrySchema(parsed.value);
   if (!checked.ok) return reject('TELEMETRY_SCHEMA', checked.detail);
-  const unsigned = canonical === undefined ? undefined : unsignedText(text, canonical);
+  const unsigned = parsed.canonical === undefined ? undefined : unsignedText(text, parsed.canonical);
   return unsigned === undefined ? { ok: true, message: checked.message } : { ok: true, message: checked.message, unsigned: utf8(unsigned) };
 }

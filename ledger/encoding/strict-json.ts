@@ -161,6 +161,19 @@ export function parseStrictJson(text: string, opts: StrictJsonOptions = {}): unk
     const message = e instanceof Error ? e.message : String(e);
     throw new StrictJsonError('JSON_MALFORMED', `JSON is malformed: ${message}`, undefined, positionOf(message));
   }
+  checkParsedText(text, maxDepth);
+  return value;
+}
+
+/**
+ * The checks of parseStrictJson beyond the grammar, for a text the caller has already parsed with JSON.parse (so
+ * it is not parsed twice): throws StrictJsonError as parseStrictJson would.
+ */
+export function checkStrictJsonText(text: string, opts: StrictJsonOptions = {}): void {
+  checkParsedText(text, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
+}
+
+function checkParsedText(text: string, maxDepth: number): void {
   // Raw (unescaped) lone surrogates can only sit inside strings in valid JSON; one native pass finds them.
   const raw = LONE_SURROGATE.exec(text);
   if (raw !== null) {
@@ -172,5 +185,4 @@ export function parseStrictJson(text: string, opts: StrictJsonOptions = {}): unk
     );
   }
   scanStructure(text, maxDepth);
-  return value;
 }

@@ -35,8 +35,9 @@ describe('iot-gateway formats: parseTelemetry', () => {
     assert.deepEqual(parseTelemetry(bytes(b)), { ok: true, message: b });
   });
 
-  it('When the payload is not JSON, repeats a key or is not UTF-8, then TELEMETRY_MALFORMED', () => {
-    for (const p of [bytes('{"device":'), bytes('{"seq":1,"seq":2}'), new Uint8Array([0x7b, 0xff, 0x7d])]) {
+  it('When the payload is not JSON, repeats a key, nests too deep or is not UTF-8, then TELEMETRY_MALFORMED', () => {
+    const deep = `${'['.repeat(LIMITS.maxJsonDepth + 1)}${']'.repeat(LIMITS.maxJsonDepth + 1)}`; // canonical but for its depth
+    for (const p of [bytes('{"device":'), bytes('{"seq":1,"seq":2}'), bytes(deep), new Uint8Array([0x7b, 0xff, 0x7d])]) {
       const r = parseTelemetry(p);
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.code, 'TELEMETRY_MALFORMED');
