@@ -6,9 +6,9 @@
 import { MAX_BATCH_READINGS } from '../../contracts/tx/telemetry-anchor.js';
 import type { Tx } from '../../contracts/types.js';
 import { toHex } from '../../ledger/encoding/bytes.js';
-import { canonicalBytes } from '../../ledger/encoding/canonical.js';
+import { canonicalBytes, canonicalJson } from '../../ledger/encoding/canonical.js';
 import { appendLeaves, edgeRoot, emptyEdge } from '../../ledger/merkle/compact-range.js';
-import { hashLeaf } from '../../ledger/merkle/hash.js';
+import { hashLeafText } from '../../ledger/merkle/hash.js';
 import { signTx } from '../../ledger/tx/sign-tx.js';
 import type { BatchRecord, ReadingLeaf, ReadingRecord, StoredReading } from '../store/telemetry-store.js';
 
@@ -22,7 +22,7 @@ export function readingLeaf(record: ReadingRecord): Uint8Array {
 
 /** RFC 6962 §2.1 leaf hash of a reading: SHA-256(0x00 ‖ RFC 8785(record)). */
 export function readingLeafHash(record: ReadingRecord): Uint8Array {
-  return hashLeaf(readingLeaf(record));
+  return hashLeafText(canonicalJson(record));
 }
 
 /** RFC 6962 §2.1 Merkle tree hash over leaf hashes, in the given order. */

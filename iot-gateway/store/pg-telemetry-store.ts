@@ -23,9 +23,8 @@
 //   and its successor) can never seal one reading into two batches; the loser gets BatchConflict.
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { utf8 } from '../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../ledger/encoding/canonical.js';
-import { hashLeaf } from '../../ledger/merkle/hash.js';
+import { hashLeafText } from '../../ledger/merkle/hash.js';
 import { checkMigrated, migratePg } from '../../ledger/store/pg/migrations.js';
 import { isPgError, openPgPool, schemaLockKey, withTransaction, type PgPoolOptions } from '../../ledger/store/pg/pg-pool.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
@@ -291,7 +290,7 @@ export class PgTelemetryStore implements TelemetryStore {
       'SELECT id, device, ts, record FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT $1',
       [limit],
     );
-    return consecutive(rows).map((r) => ({ id: r.id, device: r.device, ts: r.ts, leafHash: hashLeaf(utf8(r.record)) }));
+    return consecutive(rows).map((r) => ({ id: r.id, device: r.device, ts: r.ts, leafHash: hashLeafText(r.record) }));
   }
 
   async createBatch(b: BatchRecord): Promise<void> {

@@ -5,9 +5,8 @@
 // computed from that text once, at append, and kept beside it, so sealing a batch reads 32 bytes per reading
 // instead of loading, parsing and re-canonicalising the record.
 import { randomBytes } from 'node:crypto';
-import { utf8 } from '../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../ledger/encoding/canonical.js';
-import { hashLeaf } from '../../ledger/merkle/hash.js';
+import { hashLeafText } from '../../ledger/merkle/hash.js';
 import { migrate, openSqlite, type Migration, type SqliteDatabase, type Transaction } from '../../ledger/store/sqlite-database.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
 import {
@@ -137,7 +136,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const decision = classifySeq(mark.seq, r.seq, existing !== undefined);
     if (decision.status === 'duplicate') return { status: 'duplicate', id: existing! };
     const text = canonicalJson(r); // RFC 8785: the Merkle leaf, serialised once
-    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, text, hashLeaf(utf8(text))).lastInsertRowid);
+    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, text, hashLeafText(text)).lastInsertRowid);
     if (decision.highWater !== mark.seq) {
       mark.seq = decision.highWater;
       mark.moved = true;
@@ -195,7 +194,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async unbatchedLeaves(limit: number): Promise<ReadingLeaf[]> {
     return (this.#s.unbatchedLeaves.all(limit) as LeafRow[]).map((row) => ({
       id: row.id, device: row.device, ts: row.ts,
-      leafHash: row.leaf === null ? hashLeaf(utf8(row.record ?? '')) : new Uint8Array(row.leaf.buffer, row.leaf.byteOffset, row.leaf.length),
+      leafHash: row.leaf === null ? hashLeafText(row.record ?? '') : new Uint8Array(row.leaf.buffer, row.leaf.byteOffset, row.leaf.length),
     }));
   }
 

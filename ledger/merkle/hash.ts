@@ -1,6 +1,7 @@
 // RFC 6962 §2.1 / RFC 9162 §2.1.1 hashing with SHA-256 and leaf/node domain separation. SHA-256 comes from
 // sha256.ts: OpenSSL on Node, @noble/hashes in the browser (same bytes).
-import { sha256 } from './sha256.js';
+import { nodeSha256Text, sha256 } from './sha256.js';
+import { utf8 } from '../encoding/bytes.js';
 
 /** Prefix of a leaf hash input. RFC 6962 §2.1 */
 export const LEAF_PREFIX = 0x00;
@@ -37,6 +38,15 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
   const input = hashInput(LEAF_PREFIX, 1 + data.length);
   input.set(data, 1);
   return sha256(input);
+}
+
+/**
+ * hashLeaf(UTF-8(text)): the leaf hash of an entry or reading kept as its RFC 8785 text. The prefix 0x00 is the
+ * UTF-8 encoding of U+0000, so on Node the string "\0" + text is handed to OpenSSL as it is.
+ */
+export function hashLeafText(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  return nodeSha256Text === undefined ? hashLeaf(utf8(text)) : nodeSha256Text(`\0${text}`);
 }
 
 /**

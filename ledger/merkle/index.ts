@@ -7,7 +7,7 @@
 //   proofs:      const plan = inclusionPlan(index, size) (or consistencyPlan(size1, size2));
 //                assembleProof(plan, await store.get(plan.ids))          → RFC 9162 order
 //   verify:      verifyInclusion(leafHash, index, size, proof, root), verifyConsistency(size1, size2, proof, r1, r2)
-export { EMPTY_ROOT, HASH_SIZE, LEAF_PREFIX, NODE_PREFIX, hashChildren, hashLeaf } from './hash.js';
+export { EMPTY_ROOT, HASH_SIZE, LEAF_PREFIX, NODE_PREFIX, hashChildren, hashLeaf, hashLeafText } from './hash.js';
 export type { NodeId } from './node-id.js';
 export {
   MAX_LEVEL,

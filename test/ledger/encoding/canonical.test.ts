@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalBytes, canonicalJson } from '../../../ledger/encoding/canonical.js';
+import canonicalize from 'canonicalize';
+import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from '../../../ledger/encoding/canonical.js';
 import { toHex } from '../../../ledger/encoding/bytes.js';
 
 describe('ledger/encoding/canonical', () => {
@@ -59,5 +60,52 @@ describe('ledger/encoding/canonical', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  describe('the native serialisation (JSON.stringify with the sorted names as its property list)', () => {
+    const same = (value: unknown): void => {
+      assert.equal(canonicalJson(value), canonicalize(value));
+    };
+
+    it('When any JSON value is canonicalised, then the text is byte for byte what `canonicalize` writes, also for parsed data', () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (v) => {
+          same(v);
+          const parsed = JSON.parse(JSON.stringify(v)) as unknown;
+          assert.equal(canonicalJsonOfParsed(parsed), canonicalize(parsed));
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('When objects share some names and not others at several depths, then each keeps only its own members, sorted', () => {
+      const v = { z: { b: 1, a: [{ z: 0, y: { a: null } }, { b: 'x' }] }, a: { z: true }, '10': 1, '2': { '1': 1, '10': 2, '9': 3 } };
+      assert.equal(canonicalJson(v), '{"10":1,"2":{"1":1,"10":2,"9":3},"a":{"z":true},"z":{"a":[{"y":{"a":null},"z":0},{"b":"x"}],"b":1}}');
+      same(v);
+    });
+
+    it('When a value holds a `__proto__` member, a null-prototype object, a class instance or a non-enumerable member, then it is serialised as `canonicalize` does', () => {
+      const parsed = JSON.parse('{"a":{"__proto__":{"x":1}},"b":{}}') as unknown; // JSON.parse makes __proto__ an own member
+      assert.equal(canonicalJson(parsed), '{"a":{"__proto__":{"x":1}},"b":{}}');
+      assert.equal(canonicalJsonOfParsed(parsed), '{"a":{"__proto__":{"x":1}},"b":{}}');
+      const bare = Object.assign(Object.create(null) as object, { b: 2, a: 1 });
+      same({ bare });
+      class Point {
+        constructor(readonly x: number) {}
+        get y(): number {
+          return 2; // on the prototype: not an own member, so not serialised
+        }
+      }
+      assert.equal(canonicalJson([new Point(1), { y: 3 }]), '[{"x":1},{"y":3}]');
+      const hidden = { a: 1 };
+      Object.defineProperty(hidden, 'b', { value: 2, enumerable: false });
+      assert.equal(canonicalJson([hidden, { b: 3 }]), '[{"a":1},{"b":3}]');
+    });
+
+    it('When many distinct names are spread over many objects, then the text is still exact', () => {
+      const wide = Array.from({ length: 300 }, (_, i) => ({ [`k${i}`]: i, shared: [i] }));
+      same(wide);
+      assert.equal(JSON.parse(canonicalJson(wide)).length, 300);
+    });
   });
 });

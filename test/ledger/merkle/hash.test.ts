@@ -8,7 +8,9 @@ import {
   NODE_PREFIX,
   hashChildren,
   hashLeaf,
+  hashLeafText,
 } from '../../../ledger/merkle/hash.js';
+import fc from 'fast-check';
 import { withVectors } from '../../support/vectors.js';
 
 interface HasherVector {
@@ -99,4 +101,15 @@ describe('ledger/merkle/hash', () => {
       }
     },
   );
+
+  it('When a leaf is hashed from its text, then the hash is hashLeaf of its UTF-8 bytes (U+0000, non-ASCII and astral text included)', () => {
+    const encoder = new TextEncoder();
+    for (const text of ['', '{"a":1}', '\u0000x', 'caf\u00e9 \u20ac \ud83d\ude00', 'x'.repeat(70_000)]) {
+      assert.equal(bytesToHex(hashLeafText(text)), bytesToHex(hashLeaf(encoder.encode(text))), JSON.stringify(text.slice(0, 20)));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+      assert.deepEqual(hashLeafText(text), hashLeaf(encoder.encode(text)));
+    }), { numRuns: 300 });
+    assert.throws(() => hashLeafText(new Uint8Array(1) as unknown as string), TypeError);
+  });
 });
