@@ -39,36 +39,38 @@ function queryValidator(route: ApiRoute): ValidateFunction | undefined {
   });
 }
 
+/** The query of a request checked against its route (defaults applied, integers coerced), or the problem to answer. */
+function checkQuery(route: ApiRoute, validate: ValidateFunction | undefined, req: Request): HttpProblem | undefined {
+  const query = { ...(req.query as Record<string, unknown>) };
+  // ajv's coercion is loose ("0x1" == 1); integers must be plain decimal digits.
+  for (const [name, schema] of Object.entries(route.query ?? {})) {
+    const v = query[name];
+    if (schema['type'] === 'integer' && v !== undefined && (typeof v !== 'string' || !/^\d{1,16}$/.test(v))) {
+      return new HttpProblem('QUERY_INVALID', `query parameter '${name}' must be a non-negative integer`, name);
+    }
+  }
+  if (validate === undefined) {
+    return Object.keys(query).length > 0 ? new HttpProblem('QUERY_INVALID', `this endpoint takes no query parameters`, Object.keys(query)[0]) : undefined;
+  }
+  if (!validate(query)) {
+    const e = validate.errors?.[0];
+    const name = e?.instancePath.replace(/^\//, '') || String(e?.params?.['additionalProperty'] ?? e?.params?.['missingProperty'] ?? '');
+    return new HttpProblem('QUERY_INVALID', `query parameter '${name}' ${e?.message ?? 'is invalid'}`, name);
+  }
+  Object.defineProperty(req, 'query', { value: query, writable: true });
+  return undefined;
+}
+
 export function mount(router: Router, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     const validate = queryValidator(route);
-    const check: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
-      const query = { ...(req.query as Record<string, unknown>) };
-      // ajv's coercion is loose ("0x1" == 1); integers must be plain decimal digits.
-      for (const [name, schema] of Object.entries(route.query ?? {})) {
-        const v = query[name];
-        if (schema['type'] === 'integer' && v !== undefined && (typeof v !== 'string' || !/^\d{1,16}$/.test(v))) {
-          next(new HttpProblem('QUERY_INVALID', `query parameter '${name}' must be a non-negative integer`, name));
-          return;
-        }
-      }
-      if (validate !== undefined) {
-        if (!validate(query)) {
-          const e = validate.errors?.[0];
-          const name = e?.instancePath.replace(/^\//, '') || String(e?.params?.['additionalProperty'] ?? e?.params?.['missingProperty'] ?? '');
-          next(new HttpProblem('QUERY_INVALID', `query parameter '${name}' ${e?.message ?? 'is invalid'}`, name));
-          return;
-        }
-        Object.defineProperty(req, 'query', { value: query, writable: true });
-      } else if (Object.keys(query).length > 0) {
-        next(new HttpProblem('QUERY_INVALID', `this endpoint takes no query parameters`, Object.keys(query)[0]));
-        return;
-      }
-      next();
-    };
-    router[route.method](route.path, check, async (req: Request, res: Response) => {
+    // One handler per route (the check, then the route's own): each further express layer costs a dispatch step.
+    const handle: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
+      const problem = checkQuery(route, validate, req);
+      if (problem !== undefined) return next(problem);
       await route.handler(req, res);
-    });
+    };
+    router[route.method](route.path, handle);
   }
 }
 

@@ -106,11 +106,35 @@ async function recordRefusal(deps: AppDeps, body: unknown, err: unknown, request
   await deps.refusals.record({ at: new Date(deps.clock.now()).toISOString(), type, txHash: safeTxHash(tx), signers, code, detail });
 }
 
+/**
+ * `res.json` for this app: JSON.stringify, then the status line, Content-Type (unless a route set one) and
+ * Content-Length in one `end`. Express's own goes through `res.send`, which parses the Content-Type it has just set
+ * to add a charset, checks request freshness and converts the text to a Buffer: about 60 µs of CPU per answer on a
+ * 2-core VM (bench probe 2026-11-24, bare route, alternating, medians of 5), a sixth of what a bare express route
+ * costs there. Like express: no body for HEAD, 204 and 304.
+ */
+function sendJson(this: Response, value: unknown): Response {
+  const body = JSON.stringify(value) ?? ''; // undefined: an empty body, as express sends
+  if (!this.hasHeader('content-type')) this.setHeader('content-type', 'application/json; charset=utf-8');
+  const status = this.statusCode;
+  if (status === 204 || status === 304) {
+    this.removeHeader('content-type');
+    this.end();
+  } else {
+    this.setHeader('content-length', Buffer.byteLength(body));
+    if (this.req.method === 'HEAD') this.end();
+    else this.end(body, 'utf8');
+  }
+  return this;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const access = new AccessControl(deps.store);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('etag', false); // answers are not cached by validators: no SHA-1 of every body
+  app.response.json = sendJson;
   app.use((req, res, next) => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
