@@ -46,6 +46,13 @@ export interface HttpLoadResult {
   readonly wallMs: number;
   /** The load generator's own CPU time over the run, ms (it shares the machine's cores with the server). */
   readonly cpuMs: number;
+  /**
+   * How late each request left this process after its scheduled time, ms: a request waits for a free connection,
+   * or for this process's event loop when it got no core in time. Part of its latency that the server did not cause.
+   */
+  readonly sendLagMs: number[];
+  /** Connections opened over the run (one more whenever every open connection had a request in flight). */
+  readonly connections: number;
 }
 
 /** How long after the last scheduled send a phase waits for answers before it is cut off. */
@@ -94,6 +101,8 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
   );
   const n = Math.round((req.rate * req.durationMs) / 1000);
   const latenciesMs: number[] = new Array<number>(n).fill(0);
+  const sendLagMs: number[] = new Array<number>(n).fill(0);
+  let connections = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now() + 20;
   const at = (i: number): number => t0 + (i * 1000) / req.rate;
@@ -124,7 +133,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
       for (const c of open) c.socket.destroy();
       open.clear();
       idle.length = 0;
-      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0, cpuMs: cpuMsSince(cpu0) });
+      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0, cpuMs: cpuMsSince(cpu0), sendLagMs, connections });
     };
     const cutoff = setTimeout(end, 20 + req.durationMs + GRACE_MS);
     const finish = (i: number, ok: boolean): void => {
@@ -136,6 +145,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
     };
     const send = (c: Connection, i: number): void => {
       c.inFlight = i;
+      sendLagMs[i] = performance.now() - at(i);
       c.socket.write(request);
     };
     /** Due requests, oldest first, onto idle connections, else new ones up to the cap; the rest wait in the queue. */
@@ -177,6 +187,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
       };
       const socket = netConnect({ ...target, noDelay: true, onread });
       const c: Connection = { socket, inFlight: -1 };
+      connections += 1;
       socket.on('error', () => undefined); // 'close' follows
       socket.on('close', () => {
         const status = reader.closed();

@@ -43,6 +43,7 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
       LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '200',
       // A/B: LH_BENCH_GATEWAY_THREAD=true runs the gateway in its own worker thread (the node's default: the API's thread).
       LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
+      ...(process.env['LH_WORKER_NICE'] === undefined ? {} : { LH_WORKER_NICE: process.env['LH_WORKER_NICE'] }), // A/B: 0 = worker threads at the node's priority
     }), systemClock, undefined, { routers: [bare] });
   } catch (e) {
     tmp.remove();

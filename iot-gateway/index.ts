@@ -70,6 +70,8 @@ export interface GatewayOptions {
    * so the WAL fsync does not stop intake; 'main': this thread. An in-memory database always writes on this thread.
    */
   readonly telemetryWrites?: 'thread' | 'main';
+  /** Nice value of the telemetry writer thread (Linux, 0..19; default 0). A node sets LH_WORKER_NICE. */
+  readonly workerNice?: number;
 }
 
 export interface GatewayDeps {
@@ -140,7 +142,7 @@ async function openTelemetry(deps: GatewayDeps): Promise<TelemetryStore> {
   const db = deps.db;
   if (db === undefined) throw new TypeError('createGateway: pass `db` (the ledger\'s SQLite database) or `telemetry`');
   const threaded = (deps.options.telemetryWrites ?? 'thread') === 'thread' && !db.memory;
-  return threaded ? ThreadedSqliteTelemetryStore.open(db) : new SqliteTelemetryStore(db);
+  return threaded ? ThreadedSqliteTelemetryStore.open(db, { nice: deps.options.workerNice ?? 0 }) : new SqliteTelemetryStore(db);
 }
 
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {

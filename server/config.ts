@@ -15,6 +15,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly role: Role;
   readonly gatewayThread: boolean;
+  readonly workerNice: number;
   readonly webhookLeaseMs: number;
   readonly origin: string;
   readonly publicUrl: string | undefined;
@@ -62,6 +63,13 @@ function sessions(env: Env): number {
   return n;
 }
 
+function nice(env: Env): number {
+  const s = raw(env, 'workerNice');
+  const n = /^\d{1,2}$/.test(s) ? Number(s) : Number.NaN;
+  if (!(n >= 0 && n <= 19)) throw new ConfigError(`LH_WORKER_NICE=${s}: expected an integer 0..19`);
+  return n;
+}
+
 /** The configuration table. Order = README order. */
 export const SETTINGS = {
   httpHost: { env: 'LH_HTTP_HOST', default: '127.0.0.1', doc: 'Address the HTTP/WebSocket server listens on.' },
@@ -74,6 +82,7 @@ export const SETTINGS = {
   databaseUrl: { env: 'LH_DATABASE_URL', default: '', doc: 'postgres://… to use PostgreSQL instead of SQLite.' },
   role: { env: 'LH_ROLE', default: 'all', doc: 'What this instance runs: all (API and gateway), api (HTTP, WebSocket, webhooks; no broker or gateway), gateway (MQTT intake and anchoring; no HTTP). Several api instances need LH_DATABASE_URL.' },
   gatewayThread: { env: 'LH_GATEWAY_THREAD', default: 'false', doc: 'With LH_ROLE=all: run the telemetry gateway (broker, signature checks, telemetry store, anchoring) in its own worker thread instead of the API\'s event loop. Off by default: on 2 cores it has not yet shown a gain (see BENCHMARKS.md, server-collateral).' },
+  workerNice: { env: 'LH_WORKER_NICE', default: '10', doc: 'Linux: nice value (0..19) of the node\'s background worker threads — signature verification and the telemetry writer — so that the event loop serving HTTP, WebSocket and MQTT gets a core first when the cores are busy. 0 runs them at the node\'s own priority.' },
   webhookLeaseMs: { env: 'LH_WEBHOOK_LEASE_MS', default: '15000', doc: 'With PostgreSQL: how long an instance holds a webhook without renewing; a dead instance\'s webhooks move to another after this.' },
   origin: { env: 'LH_ORIGIN', default: 'ledgerhouse.local/log', doc: 'Log origin: first line of every checkpoint and the name of the log key.' },
   publicUrl: { env: 'LH_PUBLIC_URL', default: '', doc: 'Base URL printed and embedded in QR codes (defaults to http://host:port).' },
@@ -213,6 +222,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl,
     role,
     gatewayThread: bool(env, 'gatewayThread'),
+    workerNice: nice(env),
     webhookLeaseMs: positive(env, 'webhookLeaseMs'),
     origin,
     publicUrl: optional(raw(env, 'publicUrl')),

@@ -13,5 +13,6 @@ export function gatewayOptions(config: Config): GatewayOptions {
     ...(config.mqttTlsCert === undefined || config.mqttTlsKey === undefined ? {} : { tls: { certFile: config.mqttTlsCert, keyFile: config.mqttTlsKey } }),
     rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue,
     skew: { maxFutureMs: config.telemetryMaxFutureMs, maxAgeMs: config.telemetryMaxAgeMs },
+    workerNice: config.workerNice,
   };
 }

@@ -104,7 +104,7 @@ export async function openLedger(config: Config, clock: Clock, keys: NodeKeys, o
   const verifier = new FastVerifier();
   const signer = new LogSigner(config.origin, keys.log.seed, signFast);
   await checkLogKey(store, signer);
-  const verifyPool = opts.verifyInWorkers === true ? new VerifyPool() : undefined;
+  const verifyPool = opts.verifyInWorkers === true ? new VerifyPool({ nice: config.workerNice }) : undefined;
   const pipeline = await CommitPipeline.open({
     store, clock, signer, verify: (s, m, k) => verifier.verify(s, m, k), pool: verifyPool, services: contractServices(),
   });

@@ -9,12 +9,15 @@
 // exit abruptly, as a crashed thread would (tests of recovery).
 import { parentPort, workerData } from 'node:worker_threads';
 import { Rpc } from '../../ledger/threads/rpc.js';
+import { setThreadNice } from '../../ledger/threads/thread-priority.js';
 import { SqliteTelemetryStore } from './sqlite-telemetry-store.js';
 import { packLeaves, type WriteCall, type WriteValue } from './sqlite-writer-protocol.js';
 
 export interface WriterData {
   /** The database file (the main thread's connection has migrated it already). */
   readonly file: string;
+  /** This thread's nice value (ledger/threads/thread-priority.ts); 0 leaves it at the parent's. */
+  readonly nice: number;
 }
 
 async function run(store: SqliteTelemetryStore, req: WriteCall): Promise<WriteValue> {
@@ -31,6 +34,8 @@ export function serve(): void {
   const port = parentPort;
   if (port === null) throw new Error('sqlite-writer-worker.ts must run in a worker thread');
   const rpc = new Rpc(port);
+  const { nice } = workerData as WriterData;
+  if (nice > 0) setThreadNice(nice);
   let opened: SqliteTelemetryStore | Error;
   try {
     opened = new SqliteTelemetryStore((workerData as WriterData).file);

@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from '../../ledger/store/sqlite-database.js';
 import type { SeqGap } from '../verify/sequence.js';
 import { SqliteTelemetryStore } from './sqlite-telemetry-store.js';
+import { checkNice } from '../../ledger/threads/thread-priority.js';
 import { RemoteError, Rpc } from '../../ledger/threads/rpc.js';
 import { fromWire, unpackLeaves, type PackedLeaves, type WriteCall, type WriteValue } from './sqlite-writer-protocol.js';
 import type { WriterData } from './sqlite-writer-worker.js';
@@ -37,6 +38,7 @@ const rethrow = (e: unknown): never => {
 export class ThreadedSqliteTelemetryStore implements TelemetryStore {
   readonly #reads: SqliteTelemetryStore;
   readonly #file: string;
+  readonly #nice: number;
   #writer: Promise<Writer> | undefined;
   /** Writes sent and not yet answered: while there are any, the writer thread keeps the process alive. */
   #inFlight = 0;
@@ -44,22 +46,26 @@ export class ThreadedSqliteTelemetryStore implements TelemetryStore {
   /** Writer threads started after one died (tests, diagnostics). */
   replacements = 0;
 
-  private constructor(reads: SqliteTelemetryStore, file: string) {
+  private constructor(reads: SqliteTelemetryStore, file: string, nice: number) {
     this.#reads = reads;
     this.#file = file;
+    this.#nice = nice;
   }
 
   /**
    * Pass the ledger's open database to share its file, or a path to open (and own) one. It must be a file: the
-   * writer thread opens its own connection to it. Resolves once the writer thread is ready.
+   * writer thread opens its own connection to it. Resolves once the writer thread is ready. `nice`: the writer
+   * thread's nice value (Linux, 0..19; default 0, the caller's priority): a node lowers it so that its event loop
+   * gets a core first (ledger/threads/thread-priority.ts).
    */
-  static async open(dbOrFile: SqliteDatabase | string): Promise<ThreadedSqliteTelemetryStore> {
+  static async open(dbOrFile: SqliteDatabase | string, opts: { readonly nice?: number } = {}): Promise<ThreadedSqliteTelemetryStore> {
+    const nice = checkNice(opts.nice ?? 0);
     const file = typeof dbOrFile === 'string' ? dbOrFile : dbOrFile.name;
     if (file === ':memory:' || file === '' || (typeof dbOrFile !== 'string' && dbOrFile.memory)) {
       throw new TypeError('ThreadedSqliteTelemetryStore: needs a database file (a writer thread cannot share an in-memory database)');
     }
     const reads = new SqliteTelemetryStore(dbOrFile); // migrates the schema and fixes the instance id, on this thread
-    const store = new ThreadedSqliteTelemetryStore(reads, file);
+    const store = new ThreadedSqliteTelemetryStore(reads, file, nice);
     try {
       await store.#worker();
     } catch (e) {
@@ -75,7 +81,7 @@ export class ThreadedSqliteTelemetryStore implements TelemetryStore {
   }
 
   #start(): Promise<Writer> {
-    const worker = new Worker(WORKER_ENTRY, { execArgv: [], workerData: { file: this.#file } satisfies WriterData });
+    const worker = new Worker(WORKER_ENTRY, { execArgv: [], workerData: { file: this.#file, nice: this.#nice } satisfies WriterData });
     const rpc = new Rpc(worker);
     const gone = (why: string): void => {
       rpc.fail(new Error(why)); // the writes it held fail: not acknowledged, the device resends

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { type Ed25519Engine, defaultEngine } from './ed25519-node.js';
 import { packBatch, type VerifyJob } from './verify-batch.js';
 import type { WorkerAnswer, WorkerData, WorkerRequest } from './verify-worker.js';
+import { checkNice } from '../threads/thread-priority.js';
 
 export type { VerifyJob } from './verify-batch.js';
 
@@ -31,6 +32,11 @@ export interface VerifyPoolOptions {
   readonly maxBatch?: number;
   /** The engine every worker's FastVerifier uses. Default: defaultEngine(). */
   readonly engine?: Ed25519Engine;
+  /**
+   * Nice value of the worker threads (Linux; 0..19). Default 0: the caller's priority. A node sets it higher so
+   * that its event loop, which serves requests, gets a core first (see ledger/threads/thread-priority.ts).
+   */
+  readonly nice?: number;
 }
 
 interface Waiting {
@@ -56,6 +62,7 @@ export class VerifyPool {
   readonly #slots: Slot[] = [];
   readonly #maxBatch: number;
   readonly engine: Ed25519Engine;
+  readonly #nice: number;
   #waiting: Waiting[] = [];
   #flushScheduled = false;
   #nextId = 1;
@@ -73,6 +80,7 @@ export class VerifyPool {
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`size: expected a positive integer, got ${size}`);
     this.#maxBatch = opts.maxBatch ?? 256;
     this.engine = opts.engine ?? defaultEngine();
+    this.#nice = checkNice(opts.nice ?? 0);
     if (!Number.isSafeInteger(this.#maxBatch) || this.#maxBatch < 1) throw new RangeError(`maxBatch: expected a positive integer, got ${this.#maxBatch}`);
     for (let i = 0; i < size; i++) this.#slots.push(this.#start());
   }
@@ -146,7 +154,7 @@ export class VerifyPool {
   }
 
   #start(): Slot {
-    const worker = new Worker(WORKER_ENTRY, { execArgv: [], workerData: { engine: this.engine } satisfies WorkerData });
+    const worker = new Worker(WORKER_ENTRY, { execArgv: [], workerData: { engine: this.engine, nice: this.#nice } satisfies WorkerData });
     const slot: Slot = { worker, ready: false, inFlight: new Map(), jobs: 0 };
     worker.on('message', (m: WorkerAnswer | { ready: true }) => this.#onMessage(slot, m));
     worker.on('error', (e) => this.#onDeath(slot, `a verification worker failed: ${e.message}`));

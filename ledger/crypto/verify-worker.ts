@@ -3,10 +3,13 @@
 // A message { crash: true } makes the thread exit abruptly; the pool's tests use it to check recovery.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Ed25519Engine, FastVerifier } from './ed25519-node.js';
+import { setThreadNice } from '../threads/thread-priority.js';
 import { verifyPacked, type PackedBatch } from './verify-batch.js';
 
 export interface WorkerData {
   readonly engine: Ed25519Engine;
+  /** This thread's nice value (thread-priority.ts); 0 leaves it at the parent's. */
+  readonly nice: number;
 }
 
 export interface WorkerRequest {
@@ -24,6 +27,8 @@ export function serve(): void {
   const port = parentPort;
   if (port === null) throw new Error('verify-worker.ts must run in a worker thread');
   const verifier = new FastVerifier({ engine: (workerData as WorkerData).engine });
+  const { nice } = workerData as WorkerData;
+  if (nice > 0) setThreadNice(nice);
   port.on('message', (req: WorkerRequest) => {
     if (req.crash === true) process.exit(70);
     let answer: WorkerAnswer;

@@ -81,7 +81,7 @@ async function start(data: GatewayThreadData, rpc: Rpc, relay: CommitRelay) {
   const logger = pino({ level: config.logLevel }).child({ component: 'gateway', thread: 'gateway' });
   const keys = loadNodeKeys(config.dataDir, config.origin);
   const stores: NodeStores = await openStores(config);
-  const verifyPool = new VerifyPool();
+  const verifyPool = new VerifyPool({ nice: config.workerNice });
   try {
     const gateway = await createGateway({
       db: stores.db, ...(stores.telemetry === undefined ? {} : { telemetry: stores.telemetry }), verifyPool, store: stores.store,

@@ -30,6 +30,15 @@ describe('Configuration', () => {
     assert.equal(loadConfig({ LH_MQTT_SESSIONS: '3' }).mqttSessions, 3);
   });
 
+  it('When LH_WORKER_NICE is set, then worker threads get that nice value (default 10); outside 0..19 it fails naming the variable', () => {
+    assert.equal(loadConfig({}).workerNice, 10);
+    assert.equal(loadConfig({ LH_WORKER_NICE: '0' }).workerNice, 0);
+    assert.equal(loadConfig({ LH_WORKER_NICE: '19' }).workerNice, 19);
+    for (const bad of ['20', '-1', '1.5', 'low', '']) {
+      assert.throws(() => loadConfig({ LH_WORKER_NICE: bad }), (e: unknown) => e instanceof ConfigError && /LH_WORKER_NICE/.test(e.message), bad);
+    }
+  });
+
   it('When the settings table is read, then every entry has a variable, a default and a doc line', () => {
     for (const s of Object.values(SETTINGS)) {
       assert.match(s.env, /^LH_[A-Z_]+$/);
