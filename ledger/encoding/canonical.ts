@@ -50,6 +50,22 @@ const wellFormed = (s: string): boolean => (hasWellFormed ? (s as unknown as { i
 // Walks the value exactly as JCS will serialise it (toJSON first, own enumerable string keys) and throws on the
 // first value with no RFC 8785 form. The path is a stack of steps (this walk runs on every signed value, several
 // times per entry in a replay, so no path string is built unless it fails).
+/**
+ * An object's share of the walk: its member names, counts, and whether a property list writes it exactly — a
+ * property list reads every listed name with [[Get]], inherited ones included, so only plain objects qualify, and
+ * a `__proto__` member would be answered with Object.prototype.
+ */
+function noteObject(obj: object, keys: readonly string[], w: Walk): void {
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  if (proto !== OBJECT_PROTOTYPE && proto !== null) w.native = false;
+  w.objects++;
+  w.members += keys.length;
+  for (const key of keys) {
+    if (key === '__proto__') w.native = false;
+    w.names.add(key);
+  }
+}
+
 function walk(value: unknown, path: Path, ancestors: Set<object>, w: Walk): void {
   switch (typeof value) {
     case 'string':
@@ -82,18 +98,13 @@ function walk(value: unknown, path: Path, ancestors: Set<object>, w: Walk): void
       path.pop();
     }
   } else {
-    const proto = Object.getPrototypeOf(obj) as unknown;
-    // A property list reads every listed name with [[Get]], inherited ones included: exact only for plain objects
-    // whose own names are all enumerable (Object.keys, which JCS serialises, skips the others).
     const keys = Object.keys(obj);
-    if ((proto !== OBJECT_PROTOTYPE && proto !== null) || Object.getOwnPropertyNames(obj).length !== keys.length) w.native = false;
-    w.objects++;
-    w.members += keys.length;
+    // Object.keys, which JCS serialises, skips non-enumerable own names; a property list would read them.
+    if (Object.getOwnPropertyNames(obj).length !== keys.length) w.native = false;
+    noteObject(obj, keys, w);
     for (const key of keys) {
       path.push(key);
       if (!wellFormed(key)) fail(path, 'a key with a lone UTF-16 surrogate');
-      if (key === '__proto__') w.native = false; // every plain object would answer it with Object.prototype
-      w.names.add(key);
       walk((obj as Record<string, unknown>)[key], path, ancestors, w);
       path.pop();
     }
@@ -138,14 +149,9 @@ function gatherNames(value: unknown, w: Walk): void {
     for (const item of value) gatherNames(item, w);
     return;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== OBJECT_PROTOTYPE && proto !== null) w.native = false;
-  w.objects++;
   const keys = Object.keys(value);
-  w.members += keys.length;
+  noteObject(value, keys, w);
   for (const key of keys) {
-    if (key === '__proto__') w.native = false;
-    w.names.add(key);
     gatherNames((value as Record<string, unknown>)[key], w);
   }
 }

@@ -85,6 +85,18 @@ describe('REST resources and object-level access', () => {
     assert.match(html, /Ledgerhouse API reference/);
   });
 
+  it('When a JSON resource is asked with HEAD, then the headers are those of GET (type, length) and there is no body', async () => {
+    const got = await fetch(`${h.url}/v1/openapi.json`);
+    const text = await got.text();
+    const head = await fetch(`${h.url}/v1/openapi.json`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(head.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.equal(got.headers.get('content-length'), head.headers.get('content-length'));
+    assert.equal(await head.text(), '');
+    assert.equal(got.headers.get('etag'), null, 'answers are not hashed for validators');
+  });
+
   it('When Prometheus scrapes /metrics, then HTTP latency and log size are exposed', async () => {
     const text = await (await fetch(`${h.url}/metrics`)).text();
     assert.match(text, /ledgerhouse_http_request_duration_seconds_bucket/);
