@@ -1,9 +1,10 @@
 // Telemetry intake, the same for the embedded and the external broker: topic → parse → checks → Ed25519 signature
 // (in the worker pool when there is one, so another core verifies while this thread stores) → durable store → outcome.
 // Messages leave verification in the order they arrived (a device's sequence numbers stay in order). Group commit:
-// whatever is verified while a write is in flight, or within one event-loop turn, is written in one transaction
-// (one fsync; up to MAX_GROUP_READINGS readings, the rest in the next), and each message is settled when its group
-// is durable. The broker adapter acknowledges only after `receive` resolves with action 'ack', so PUBACK = durably
+// whatever is verified while the writes in flight are busy, or within one event-loop turn, is written in one
+// transaction (one fsync; up to MAX_GROUP_READINGS readings, the rest in the next), and each message is settled
+// when its group is durable. One write is in flight at a time, or up to MAX_WRITES_IN_FLIGHT when the store applies
+// writes in call order (its writer thread); writes settle in the order they were sent. The broker adapter acknowledges only after `receive` resolves with action 'ack', so PUBACK = durably
 // stored.
 import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
@@ -34,6 +35,14 @@ export type IntakeOutcome =
  * and alerts) on the same database file wait for; the rest of the queue goes in the next write.
  */
 export const MAX_GROUP_READINGS = 2_000;
+
+/**
+ * Store writes sent ahead when the store applies them in call order (TelemetryStore.writesInOrder: the writer
+ * thread): it starts the next group as soon as it committed one, instead of idling while its answer reaches this
+ * thread and the next group is built here. Batch-signed probe on this 2-core VM (16 devices, 96,000 readings per
+ * round, medians of 5): about 68,000 readings/s one at a time, 92-96,000 with two, 103-108,000 with four.
+ */
+export const MAX_WRITES_IN_FLIGHT = 4;
 
 /** Codes after which the connection is closed rather than the message acknowledged. */
 const DISCONNECT: ReadonlySet<RejectionCode> = new Set(['TOPIC_MISMATCH', 'DEVICE_REVOKED']);
@@ -79,11 +88,16 @@ export class Intake {
   #line: InLine[] = [];
   /** Readings in verification or waiting for the store (the back-pressure measure). */
   #queued = 0;
-  #flushing: Promise<void> | undefined;
+  /** Store writes sent and not yet settled; at most #maxWrites. */
+  #writes = 0;
+  readonly #maxWrites: number;
+  /** Settles once the latest write sent is settled (and every write before it: writes settle in the order sent). */
+  #settled: Promise<void> = Promise.resolve();
   #scheduled = false;
 
   constructor(deps: IntakeDeps) {
     this.#d = deps;
+    this.#maxWrites = deps.store.writesInOrder ? MAX_WRITES_IN_FLIGHT : 1;
   }
 
   /** Takes one MQTT message. Never throws: every failure is an outcome. */
@@ -157,14 +171,18 @@ export class Intake {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#flushing !== undefined) return;
+    if (this.#scheduled || this.#writes >= this.#maxWrites) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      this.#flushing = this.#flush().finally(() => {
-        this.#flushing = undefined;
+      if (this.#queue.length === 0 || this.#writes >= this.#maxWrites) return;
+      this.#writes++;
+      const settled = this.#flush(this.#settled).finally(() => {
+        this.#writes--;
         if (this.#queue.length > 0) this.#schedule();
       });
+      this.#settled = settled;
+      if (this.#queue.length > 0) this.#schedule(); // the next write goes out while this one is in flight
     });
   }
 
@@ -179,23 +197,22 @@ export class Intake {
     return this.#queue.splice(0, take);
   }
 
-  async #flush(): Promise<void> {
+  async #flush(previous: Promise<void>): Promise<void> {
     const batch = this.#nextGroup();
     const records = batch.flatMap((p) => p.records);
     const messages = batch.flatMap((p) => (p.message ? [p.message] : []));
-    let results: AppendResult[];
-    try {
-      results = await this.#d.store.append(records, messages);
-      this.#d.stats.storeWrites++;
-    } catch (e) {
+    const written = this.#d.store.append(records, messages).then((results) => ({ results }), (error: unknown) => ({ error }));
+    const outcome = await previous.catch(() => undefined).then(() => written); // settled in the order sent
+    this.#queued -= records.length;
+    this.#d.stats.queueDepth = this.#queued;
+    if ('error' in outcome) {
+      const e = outcome.error as Error;
       this.#d.logger.error({ err: e, readings: records.length }, 'telemetry store failed; nothing acknowledged');
-      for (const p of batch) p.resolve(this.#refuse('', 'STORE_FAILED', (e as Error).message));
+      for (const p of batch) p.resolve(this.#refuse('', 'STORE_FAILED', e.message));
       return;
-    } finally {
-      this.#queued -= records.length;
-      this.#d.stats.queueDepth = this.#queued;
     }
-    this.#settle(batch, results);
+    this.#d.stats.storeWrites++;
+    this.#settle(batch, outcome.results);
   }
 
   #settle(batch: readonly Pending[], results: readonly AppendResult[]): void {
@@ -224,8 +241,8 @@ export class Intake {
 
   /** Resolves once everything received so far is verified and stored (or failed). */
   async drain(): Promise<void> {
-    for (let i = 0; i < 1000 && (this.#line.length > 0 || this.#queue.length > 0 || this.#flushing !== undefined || this.#scheduled); i++) {
-      await (this.#flushing ?? this.#line[0]?.checkedOut ?? new Promise<void>((r) => setImmediate(r)));
+    for (let i = 0; i < 1000 && (this.#line.length > 0 || this.#queue.length > 0 || this.#writes > 0 || this.#scheduled); i++) {
+      await (this.#writes > 0 ? this.#settled : this.#line[0]?.checkedOut ?? new Promise<void>((r) => setImmediate(r)));
     }
   }
 }

@@ -3,9 +3,10 @@
 // acknowledged. Each call is one synchronous transaction; statements are prepared once. Records are kept as their
 // RFC 8785 text, which is exactly the Merkle leaf, so a proof never depends on re-serialisation; the leaf hash is
 // computed from that text once, at append, and kept beside it, so sealing a batch reads 32 bytes per reading
-// instead of loading, parsing and re-canonicalising the record.
+// instead of loading, parsing and re-canonicalising the record — and the connection that inserted the rows keeps
+// their leaves in memory until they are sealed (RecentLeaves), so the anchorer's next batch is not scanned back.
 import { randomBytes } from 'node:crypto';
-import { canonicalJson } from '../../ledger/encoding/canonical.js';
+import { canonicalJsonEach } from '../../ledger/encoding/canonical.js';
 import { hashLeafText } from '../../ledger/merkle/hash.js';
 import { migrate, openSqlite, type Migration, type SqliteDatabase, type Transaction } from '../../ledger/store/sqlite-database.js';
 import { classifySeq, type SeqGap } from '../verify/sequence.js';
@@ -49,9 +50,84 @@ export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
   sql: 'ALTER TABLE tl_readings ADD COLUMN leaf BLOB;',
 }];
 
+/**
+ * Readings as this adapter writes them: the indexed columns and the record's RFC 8785 text (the Merkle leaf), as
+ * parallel arrays. The threaded store builds them on the intake's thread and posts them to its writer thread, where
+ * arrays of strings and numbers cross far cheaper than the records' object graphs, and the serialisation is
+ * done by the thread that has a core to spare.
+ */
+export interface RecordRows {
+  readonly device: string[];
+  readonly seq: number[];
+  readonly ts: string[];
+  readonly kind: string[];
+  readonly receivedAt: string[];
+  /** RFC 8785 of the whole record. */
+  readonly text: string[];
+}
+
+export function recordRows(records: readonly ReadingRecord[]): RecordRows {
+  const rows: RecordRows = { device: [], seq: [], ts: [], kind: [], receivedAt: [], text: canonicalJsonEach(records) }; // RFC 8785: the Merkle leaves, serialised once
+  for (const r of records) {
+    rows.device.push(r.device);
+    rows.seq.push(r.seq);
+    rows.ts.push(r.ts);
+    rows.kind.push(r.kind);
+    rows.receivedAt.push(r.receivedAt);
+  }
+  return rows;
+}
+
 /** A device's high-water mark during one write: as read at its first reading, and whether the write moved it. */
 interface HighWater { seq: number | undefined; moved: boolean }
 interface LeafRow { id: number; device: string; ts: string; leaf: Buffer | null; record: string | null }
+
+/** Most leaves the recent-leaves cache keeps (about 150 bytes each); older unbatched ones are read from the table. */
+const RECENT_LEAVES_MAX = 200_000;
+
+/**
+ * The leaves of the rows this connection inserted last, ids contiguous from `firstId` (the newest rows of the
+ * table, as the table's largest id confirms before use), so the anchorer's next batch is read from memory rather
+ * than scanned off the table: the writer thread that inserted them seals them moments later.
+ */
+class RecentLeaves {
+  #firstId = 0;
+  #leaves: ReadingLeaf[] = [];
+
+  get lastId(): number {
+    return this.#firstId + this.#leaves.length - 1;
+  }
+
+  /** Leaves of rows just committed, in id order. */
+  add(leaves: readonly ReadingLeaf[]): void {
+    for (const leaf of leaves) {
+      if (this.#leaves.length === 0 || leaf.id !== this.lastId + 1) { // not contiguous with what it holds: start over
+        this.#firstId = leaf.id;
+        this.#leaves = [];
+      }
+      this.#leaves.push(leaf);
+    }
+    if (this.#leaves.length > 2 * RECENT_LEAVES_MAX) this.#drop(this.#leaves.length - RECENT_LEAVES_MAX);
+  }
+
+  /** Up to `limit` leaves from id `from`, if it holds every row from there to the table's end (`maxId`). */
+  from(from: number, limit: number, maxId: number): ReadingLeaf[] | undefined {
+    if (this.#leaves.length === 0 || from < this.#firstId || this.lastId !== maxId) return undefined;
+    return this.#leaves.slice(from - this.#firstId, from - this.#firstId + limit);
+  }
+
+  /** Readings firstId..lastId were sealed: forget them, or everything when the range is not a prefix of what it holds. */
+  sealed(firstId: number, lastId: number): void {
+    if (this.#leaves.length === 0 || lastId < this.#firstId) return;
+    if (firstId > this.#firstId) this.#leaves = []; // not the oldest first: unbatched rows are no longer one run
+    else this.#drop(Math.min(lastId - this.#firstId + 1, this.#leaves.length));
+  }
+
+  #drop(n: number): void {
+    this.#leaves = this.#leaves.slice(n);
+    this.#firstId += n;
+  }
+}
 
 
 export class SqliteTelemetryStore implements TelemetryStore {
@@ -59,8 +135,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #owned: boolean;
   readonly #instance: string;
   readonly #s;
-  readonly #appendTx: Transaction<(records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => AppendResult[]>;
+  readonly #appendTx: Transaction<(rows: RecordRows, messages: readonly BatchMessage[]) => AppendResult[]>;
   readonly #batchTx: Transaction<(b: BatchRecord) => void>;
+  readonly #recent = new RecentLeaves();
+  /** Leaves of the rows the write in progress inserted; kept once it commits. */
+  #inserted: ReadingLeaf[] = [];
 
   /** Pass the ledger's open database to share its file, or a path to open (and own) one. */
   constructor(dbOrFile: SqliteDatabase | string) {
@@ -84,6 +163,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
       segments: db.prepare("SELECT id, record, batch_id FROM tl_readings WHERE kind = 'camera' AND json_extract(record, '$.segment.sha256') = ? ORDER BY id LIMIT 100"),
       latestKind: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE device = ? AND kind = ? ORDER BY ts DESC, id DESC LIMIT 1'),
       unbatched: db.prepare('SELECT id, record, batch_id FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?'),
+      firstUnbatched: db.prepare('SELECT min(id) FROM tl_readings WHERE batch_id IS NULL').pluck(),
+      maxId: db.prepare('SELECT max(id) FROM tl_readings').pluck(),
       unbatchedLeaves: db.prepare(`SELECT id, device, ts, leaf, CASE WHEN leaf IS NULL THEN record END AS record
         FROM tl_readings WHERE batch_id IS NULL ORDER BY id LIMIT ?`),
       seal: db.prepare('UPDATE tl_readings SET batch_id = ? WHERE id BETWEEN ? AND ? AND batch_id IS NULL'),
@@ -97,10 +178,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
       delState: db.prepare('DELETE FROM tl_state WHERE key = ?'),
     };
     this.#instance = this.#ensureInstance();
-    this.#appendTx = db.transaction((records: readonly ReadingRecord[], messages: readonly BatchMessage[]) => {
+    this.#appendTx = db.transaction((rows: RecordRows, messages: readonly BatchMessage[]) => {
       for (const m of messages) this.#s.message.run(m.digest, m.bytes);
       const marks = new Map<string, HighWater>();
-      const out = records.map((r) => this.#appendOne(r, marks));
+      const out: AppendResult[] = [];
+      for (let i = 0; i < rows.text.length; i++) out.push(this.#appendOne(rows, i, marks));
       for (const [device, m] of marks) if (m.moved) this.#s.setHw.run(device, m.seq); // once per device and write
       return out;
     });
@@ -124,25 +206,29 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return id;
   }
 
-  /** `marks`: each device's high-water mark as this write moves it, written back once at the end of the write. */
-  #appendOne(r: ReadingRecord, marks: Map<string, HighWater>): AppendResult {
-    let mark = marks.get(r.device);
+  /** Row `i` of `rows`. `marks`: each device's high-water mark as this write moves it, written back once at the end. */
+  #appendOne(rows: RecordRows, i: number, marks: Map<string, HighWater>): AppendResult {
+    const device = rows.device[i]!;
+    const seq = rows.seq[i]!;
+    let mark = marks.get(device);
     if (mark === undefined) {
-      mark = { seq: this.#s.hw.get(r.device) as number | undefined, moved: false };
-      marks.set(r.device, mark);
+      mark = { seq: this.#s.hw.get(device) as number | undefined, moved: false };
+      marks.set(device, mark);
     }
     // Every stored seq of a device is at most its high-water mark, so only a seq at or below it can be stored already.
-    const existing = mark.seq !== undefined && r.seq <= mark.seq ? this.#s.bySeq.get(r.device, r.seq) as number | undefined : undefined;
-    const decision = classifySeq(mark.seq, r.seq, existing !== undefined);
+    const existing = mark.seq !== undefined && seq <= mark.seq ? this.#s.bySeq.get(device, seq) as number | undefined : undefined;
+    const decision = classifySeq(mark.seq, seq, existing !== undefined);
     if (decision.status === 'duplicate') return { status: 'duplicate', id: existing! };
-    const text = canonicalJson(r); // RFC 8785: the Merkle leaf, serialised once
-    const id = Number(this.#s.insert.run(r.device, r.seq, r.ts, r.kind, text, hashLeafText(text)).lastInsertRowid);
+    const ts = rows.ts[i]!;
+    const leafHash = hashLeafText(rows.text[i]!);
+    const id = Number(this.#s.insert.run(device, seq, ts, rows.kind[i]!, rows.text[i]!, leafHash).lastInsertRowid);
+    this.#inserted.push({ id, device, ts, leafHash });
     if (decision.highWater !== mark.seq) {
       mark.seq = decision.highWater;
       mark.moved = true;
     }
     if (!decision.gap) return { status: 'stored', id };
-    this.#s.gap.run(r.device, decision.gap.from, decision.gap.to, r.receivedAt);
+    this.#s.gap.run(device, decision.gap.from, decision.gap.to, rows.receivedAt[i]!);
     return { status: 'stored', id, gap: decision.gap };
   }
 
@@ -151,7 +237,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async append(records: readonly ReadingRecord[], messages: readonly BatchMessage[] = []): Promise<AppendResult[]> {
-    return this.#appendTx.immediate(records, messages); // BEGIN IMMEDIATE: the API thread writes the same file
+    return this.appendRows(recordRows(records), messages);
+  }
+
+  /** `append` of readings already in the form this adapter writes (see RecordRows). */
+  appendRows(rows: RecordRows, messages: readonly BatchMessage[] = []): AppendResult[] {
+    this.#inserted = [];
+    const results = this.#appendTx.immediate(rows, messages); // BEGIN IMMEDIATE: the API thread writes the same file
+    this.#recent.add(this.#inserted); // committed
+    this.#inserted = [];
+    return results;
   }
 
   async highWater(device: string): Promise<number | undefined> {
@@ -192,6 +287,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async unbatchedLeaves(limit: number): Promise<ReadingLeaf[]> {
+    const first = this.#s.firstUnbatched.get() as number | null;
+    if (first === null) return [];
+    const recent = this.#recent.from(first, limit, this.#s.maxId.get() as number);
+    if (recent !== undefined) return recent;
     return (this.#s.unbatchedLeaves.all(limit) as LeafRow[]).map((row) => ({
       id: row.id, device: row.device, ts: row.ts,
       leafHash: row.leaf === null ? hashLeafText(row.record ?? '') : new Uint8Array(row.leaf.buffer, row.leaf.byteOffset, row.leaf.length),
@@ -200,6 +299,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async createBatch(batch: BatchRecord): Promise<void> {
     this.#batchTx.immediate(batch);
+    this.#recent.sealed(batch.firstId, batch.lastId);
   }
 
   async markAnchored(batchId: string, anchor: { index: number; txHash: string }): Promise<void> {

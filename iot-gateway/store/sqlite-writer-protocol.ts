@@ -7,12 +7,13 @@
 // Errors cross the thread as plain data and are rebuilt with the class the port names, so a caller sees exactly
 // what the in-thread SQLite adapter throws (BatchConflict, RangeError, SqliteError codes).
 import type { WireError } from '../../ledger/threads/rpc.js';
-import type { AppendResult, BatchMessage, BatchRecord, ReadingLeaf, ReadingRecord } from './telemetry-store.js';
+import type { RecordRows } from './sqlite-telemetry-store.js';
+import type { AppendResult, BatchMessage, BatchRecord, ReadingLeaf } from './telemetry-store.js';
 import { BatchConflict } from './telemetry-store.js';
 
 /** The writes of the TelemetryStore port, and the anchorer's scan of unbatched leaves, with their arguments. */
 export type WriteCall =
-  | { readonly op: 'append'; readonly records: readonly ReadingRecord[]; readonly messages: readonly BatchMessage[] }
+  | { readonly op: 'append'; readonly rows: RecordRows; readonly messages: readonly BatchMessage[] }
   | { readonly op: 'createBatch'; readonly batch: BatchRecord }
   | { readonly op: 'markAnchored'; readonly batchId: string; readonly anchor: { readonly index: number; readonly txHash: string } }
   | { readonly op: 'putState'; readonly key: string; readonly value: string | undefined }

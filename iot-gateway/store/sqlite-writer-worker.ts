@@ -22,7 +22,7 @@ export interface WriterData {
 
 async function run(store: SqliteTelemetryStore, req: WriteCall): Promise<WriteValue> {
   switch (req.op) {
-    case 'append': return store.append(req.records, req.messages);
+    case 'append': return store.appendRows(req.rows, req.messages);
     case 'createBatch': return store.createBatch(req.batch);
     case 'markAnchored': return store.markAnchored(req.batchId, req.anchor);
     case 'putState': return store.putState(req.key, req.value);

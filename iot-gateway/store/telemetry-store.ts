@@ -84,6 +84,11 @@ export interface TelemetryStore {
    * and what one gateway concludes from its own (the covenant monitor) must be checked against the store.
    */
   readonly shared?: boolean;
+  /**
+   * True when the adapter applies writes one at a time in the order they were called, so a caller may send the next
+   * before the previous resolved (the threaded SQLite store's writer thread); their promises then settle in that order.
+   */
+  readonly writesInOrder?: boolean;
   /** A random id fixed when the storage was created; makes batch ids unique across gateway instances. */
   instanceId(): Promise<string>;
   /**

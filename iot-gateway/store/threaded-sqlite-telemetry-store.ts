@@ -5,15 +5,17 @@
 // leaves, served by the writer thread: sqlite-writer-worker.ts), and see every write whose promise resolved:
 // a write resolves only after its transaction committed in the writer thread, and each read statement starts a
 // fresh WAL snapshot. All writes (append, createBatch, markAnchored, putState) go through the one writer, in call
-// order, so they never wait for each other's lock. Everything else — the schema, deduplication, high-water marks,
-// leaf hashes — is the SQLite adapter's own code, in whichever thread runs it.
+// order, so they never wait for each other's lock, and a caller may send the next before the previous resolved
+// (writesInOrder). Records cross as their RFC 8785 texts, serialised on this thread (RecordRows). Everything else —
+// the schema, deduplication, high-water marks, leaf hashes — is the SQLite adapter's own code, in whichever thread
+// runs it.
 //
 // A writer thread that dies rejects the writes it held (the intake answers them with STORE_FAILED: not
 // acknowledged, the device resends, the store deduplicates); the next write starts a new one.
 import { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from '../../ledger/store/sqlite-database.js';
 import type { SeqGap } from '../verify/sequence.js';
-import { SqliteTelemetryStore } from './sqlite-telemetry-store.js';
+import { recordRows, SqliteTelemetryStore } from './sqlite-telemetry-store.js';
 import { checkNice } from '../../ledger/threads/thread-priority.js';
 import { RemoteError, Rpc } from '../../ledger/threads/rpc.js';
 import { fromWire, unpackLeaves, type PackedLeaves, type WriteCall, type WriteValue } from './sqlite-writer-protocol.js';
@@ -36,6 +38,7 @@ const rethrow = (e: unknown): never => {
 };
 
 export class ThreadedSqliteTelemetryStore implements TelemetryStore {
+  readonly writesInOrder = true;
   readonly #reads: SqliteTelemetryStore;
   readonly #file: string;
   readonly #nice: number;
@@ -120,7 +123,7 @@ export class ThreadedSqliteTelemetryStore implements TelemetryStore {
   }
 
   async append(records: readonly ReadingRecord[], messages: readonly BatchMessage[] = []): Promise<AppendResult[]> {
-    return (await this.#call({ op: 'append', records, messages })) as AppendResult[];
+    return (await this.#call({ op: 'append', rows: recordRows(records), messages })) as AppendResult[]; // serialised here
   }
 
   async createBatch(batch: BatchRecord): Promise<void> {

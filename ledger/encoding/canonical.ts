@@ -132,6 +132,18 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * `values.map(canonicalJson)`, with one walk's bookkeeping over them all: values of one shape (the readings of a
+ * store write) share one sorted property list instead of building and sorting their names each.
+ */
+export function canonicalJsonEach(values: readonly unknown[]): string[] {
+  const w: Walk = { names: new Set(), objects: 0, members: 0, native: true };
+  for (const value of values) walk(value, [], new Set(), w);
+  if (!(w.native && w.names.size * w.objects <= 8 * w.members + 256)) return values.map((v) => serialise(v, w));
+  const list = [...w.names].sort(); // by UTF-16 code units, as RFC 8785 §3.2.3 orders names
+  return values.map((v) => JSON.stringify(v, list));
+}
+
+/**
  * RFC 8785 text of a value that `parseStrictJson` (strict-json.ts) returned: JSON data only — no undefined,
  * functions, cycles or toJSON, and no lone surrogates, which it rejects — so every value is representable and the
  * walk above is skipped (verifiers canonicalise every decoded entry). Any other value: use `canonicalJson`.

@@ -77,3 +77,54 @@ describe('SQLite telemetry store: leaf hashes (migration 3)', () => {
     }
   });
 });
+
+describe('SQLite telemetry store: recent leaves (the writer seals from memory)', () => {
+  /** What the table says: a second connection's cache is empty, so it scans. */
+  const scanned = async (file: string, limit: number): Promise<string[]> => {
+    const fresh = new SqliteTelemetryStore(file);
+    try {
+      return (await fresh.unbatchedLeaves(limit)).map((l) => `${l.id}:${l.device}:${toHex(l.leafHash)}`);
+    } finally {
+      await fresh.close();
+    }
+  };
+  const listed = async (store: SqliteTelemetryStore, limit: number): Promise<string[]> =>
+    (await store.unbatchedLeaves(limit)).map((l) => `${l.id}:${l.device}:${toHex(l.leafHash)}`);
+  const sealed = (id: string, firstId: number, lastId: number) => ({
+    id, firstId, lastId, count: lastId - firstId + 1, root: 'ab'.repeat(32), firstReadingAt: iso(T0), lastReadingAt: iso(T0),
+    devices: ['d-1'], anchorTx: { tx: { v: 1 as const, type: 'telemetry.anchor', nonce: id, ts: iso(T0), body: {} }, sigs: [] }, createdAt: iso(T0),
+  });
+
+  it('When readings are sealed oldest first, out of order, or written by another connection, then the leaves listed are the table\'s', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'ledgerhouse.db');
+      const store = new SqliteTelemetryStore(file);
+      const check = async (limit: number, label: string): Promise<void> => {
+        assert.deepEqual(await listed(store, limit), await scanned(file, limit), label);
+      };
+      await store.append(Array.from({ length: 6 }, (_, i) => record('d-1', i)));
+      await check(4, 'fresh writes');
+      await store.createBatch(sealed('b-1', 1, 2));
+      await check(10, 'after an oldest-first seal');
+      await store.createBatch(sealed('b-2', 5, 5)); // not the oldest: the unbatched rows are 3, 4, 6
+      await check(10, 'after a seal in the middle');
+      await store.append([record('d-1', 6), record('d-1', 7)]);
+      await check(10, 'writes after it');
+      const other = new SqliteTelemetryStore(file);
+      await other.append([record('d-2', 0)]);
+      await other.close();
+      await check(10, 'a row another connection wrote');
+      await store.append([record('d-1', 8)]);
+      await check(10, 'and one of ours after it');
+      await assert.rejects(store.append([record('d-1', 9), { ...record('d-1', 10), seq: -1 }])); // rolled back as a whole
+      await check(10, 'after a write that failed');
+      await store.createBatch(sealed('b-3', 3, 4));
+      await store.createBatch(sealed('b-4', 6, 10));
+      assert.deepEqual(await listed(store, 10), []);
+      await store.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+});

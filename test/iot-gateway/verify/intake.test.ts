@@ -9,7 +9,7 @@ import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { testKey } from '../../support/ledger-harness.js';
 import { GatewayEvents } from '../../../iot-gateway/gateway-events.js';
 import { newStats } from '../../../iot-gateway/gateway-stats.js';
-import { Intake, MAX_GROUP_READINGS, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
+import { Intake, MAX_GROUP_READINGS, MAX_WRITES_IN_FLIGHT, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
 import { MemoryTelemetryStore } from '../../../iot-gateway/store/memory-telemetry-store.js';
 import type { AppendResult, ReadingRecord } from '../../../iot-gateway/store/telemetry-store.js';
 import { DEFAULT_SKEW } from '../../../iot-gateway/verify/verify-message.js';
@@ -104,6 +104,96 @@ describe('iot-gateway intake', () => {
     assert.deepEqual([first.action, first.action !== 'ack' && first.code], ['retry', 'STORE_FAILED']);
     store.fail = false;
     assert.equal((await i.receive(topic, bytes(signed(weight('scale-1', 0, 1))))).action, 'ack');
+  });
+
+  describe('writes sent ahead (a store that applies writes in call order)', () => {
+    /** A memory store that applies each write only when the test releases it, in call order, like the writer thread. */
+    class Gated extends MemoryTelemetryStore {
+      readonly writesInOrder = true;
+      readonly sent: number[][] = [];
+      readonly #gates: (() => void)[] = [];
+      #chain: Promise<unknown> = Promise.resolve();
+      failNext = false;
+      override append(records: readonly ReadingRecord[]): Promise<AppendResult[]> {
+        this.sent.push(records.map((r) => r.seq));
+        const fail = this.failNext;
+        this.failNext = false;
+        const gate = new Promise<void>((r) => this.#gates.push(r));
+        const done = this.#chain.then(() => gate).then(() => {
+          if (fail) throw new Error('SQLITE_IOERR');
+          return super.append(records);
+        });
+        this.#chain = done.catch(() => undefined);
+        return done;
+      }
+      release(): void {
+        this.#gates.splice(0).forEach((g) => g());
+      }
+    }
+    /** Event-loop turns enough for a received message to be verified and its write sent. */
+    const turns = async (): Promise<void> => {
+      for (let t = 0; t < 3; t++) await new Promise<void>((r) => setImmediate(r));
+    };
+    const one = (seq: number) => bytes(signed(weight('scale-1', seq, 1)));
+
+    it('When messages keep arriving while writes are in flight, then up to MAX_WRITES_IN_FLIGHT writes go out, one group each, settled in order', async () => {
+      const store = new Gated();
+      const { i, stored } = intake({ store });
+      const settledOrder: number[] = [];
+      const outcomes: Promise<unknown>[] = [];
+      for (let seq = 0; seq < MAX_WRITES_IN_FLIGHT + 2; seq++) {
+        outcomes.push(i.receive(topic, one(seq)).then((o) => settledOrder.push(seq) && o));
+        await turns();
+      }
+      assert.equal(MAX_WRITES_IN_FLIGHT, 4);
+      assert.deepEqual(store.sent, [[0], [1], [2], [3]], 'four writes in flight, nothing answered yet; the rest wait');
+      assert.deepEqual(settledOrder, []);
+      store.release();
+      await Promise.all(outcomes.slice(0, 4));
+      await turns();
+      assert.deepEqual(store.sent.slice(4), [[4, 5]], 'what waited goes in one group');
+      store.release();
+      await Promise.all(outcomes);
+      assert.deepEqual(settledOrder, [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(stored, [1, 2, 3, 4, 5, 6]);
+    });
+
+    it('When a write in the middle fails, then its messages get STORE_FAILED and the writes around it are stored and acknowledged', async () => {
+      const store = new Gated();
+      const { i } = intake({ store });
+      const a = i.receive(topic, one(0));
+      await turns();
+      store.failNext = true;
+      const b = i.receive(topic, one(1));
+      await turns();
+      const c = i.receive(topic, one(2));
+      await turns();
+      assert.equal(store.sent.length, 3);
+      store.release();
+      const out = await Promise.all([a, b, c]);
+      assert.deepEqual(out.map((o) => (o.action === 'ack' ? o.status : o.code)), ['stored', 'STORE_FAILED', 'stored']);
+      const again = i.receive(topic, one(1));
+      await turns();
+      store.release();
+      assert.deepEqual(await again, { action: 'ack', status: 'stored', ids: [3] }, 'the device resends it: stored late, in the gap');
+    });
+
+    it('When the store does not promise call order, then one write at a time', async () => {
+      const store = new Gated();
+      Object.defineProperty(store, 'writesInOrder', { value: false });
+      const { i } = intake({ store });
+      const out = [i.receive(topic, one(0))];
+      await turns();
+      out.push(i.receive(topic, one(1)));
+      await turns();
+      assert.deepEqual(store.sent, [[0]]);
+      store.release();
+      await out[0];
+      await turns();
+      store.release();
+      await Promise.all(out);
+      assert.deepEqual(store.sent, [[0], [1]]);
+    });
   });
 
   it('When the topic is not a telemetry topic or disagrees with the payload, then the connection is to be closed', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
-import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from '../../../ledger/encoding/canonical.js';
+import { canonicalBytes, canonicalJson, canonicalJsonEach, canonicalJsonOfParsed } from '../../../ledger/encoding/canonical.js';
 import { toHex } from '../../../ledger/encoding/bytes.js';
 
 describe('ledger/encoding/canonical', () => {
@@ -100,6 +100,20 @@ describe('ledger/encoding/canonical', () => {
       const hidden = { a: 1 };
       Object.defineProperty(hidden, 'b', { value: 2, enumerable: false });
       assert.equal(canonicalJson([hidden, { b: 3 }]), '[{"a":1},{"b":3}]');
+    });
+
+    it('When several values are canonicalised together, then each text is what `canonicalize` writes for it alone, whatever names the others hold', () => {
+      fc.assert(
+        fc.property(fc.array(fc.jsonValue(), { maxLength: 8 }), (vs) => {
+          assert.deepEqual(canonicalJsonEach(vs), vs.map((v) => canonicalize(v)));
+        }),
+        { numRuns: 500 },
+      );
+      const Proto = { inherited: 1 };
+      const shapes: object[] = [{ b: 1, a: 2 }, { c: 3 }, Object.assign(Object.create(Proto) as object, { a: 1 }), { toJSON: () => ({ z: 1 }) }, { constructor: 1 }, {}];
+      assert.deepEqual(canonicalJsonEach(shapes), ['{"a":2,"b":1}', '{"c":3}', '{"a":1}', '{"z":1}', '{"constructor":1}', '{}']);
+      assert.deepEqual(canonicalJsonEach([{ b: 1, a: 2 }, { constructor: 1 }, {}]), ['{"a":2,"b":1}', '{"constructor":1}', '{}']); // the shared list path
+      assert.throws(() => canonicalJsonEach([{ a: 1 }, { a: Number.NaN }]), /NaN at \$\.a/);
     });
 
     it('When many distinct names are spread over many objects, then the text is still exact', () => {
