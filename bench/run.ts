@@ -3,22 +3,14 @@
 //   npm run bench -- --only ledger-proofs  selected benchmarks; replaces only their sections
 //   npm run bench -- --quick               smoke run (< 1 minute); prints, writes only with --out
 //   npm run bench -- --full                also the slow sizes the default skips
+// Each benchmark runs in a fresh process of its own (isolated.ts); --in-process runs them all in this one.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { auditorReplay } from './auditor-replay.js';
 import { secondsSince, type BenchContext, type Benchmark, type Mode } from './benchmark.js';
-import { gatewayIngest } from './gateway-ingest.js';
-import { gatewayScale } from './gateway-scale.js';
-import { ledgerAppend } from './ledger-append.js';
-import { ledgerProofs } from './ledger-proofs.js';
+import { runIsolated } from './isolated.js';
 import { describeMachine } from './machine.js';
-import { pipelineTx } from './pipeline-tx.js';
-import { serverCollateral } from './server-collateral.js';
-import { serverFanout } from './server-fanout.js';
-import { serverPdf } from './server-pdf.js';
+import { BENCHMARKS } from './registry.js';
 import { consoleSummary, renderReport, type SectionRun } from './report.js';
-
-const BENCHMARKS: readonly Benchmark[] = [ledgerAppend, ledgerProofs, auditorReplay, pipelineTx, gatewayIngest, gatewayScale, serverCollateral, serverFanout, serverPdf];
 const NAMES = BENCHMARKS.map((b) => b.name);
 const DEFAULT_ROUNDS: Record<Mode, number> = { quick: 3, default: 5, full: 5 };
 
@@ -30,6 +22,7 @@ interface Flags {
   out?: string | false;
   failOnMiss?: boolean;
   verbose?: boolean;
+  inProcess?: boolean;
 }
 
 function positiveInt(value: string): number {
@@ -59,6 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--no-out', 'do not write any file')
     .option('--fail-on-miss', 'exit with status 1 when a target is missed')
     .option('--verbose', 'print stack traces of failures')
+    .option('--in-process', 'run the benchmarks in this process instead of a fresh process each (debugging, profiling)')
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
   const flags = program.opts<Flags>();
@@ -84,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const date = new Date().toISOString();
     const loadAverage = describeMachine().loadAverage;
     try {
-      const result = await bench.run(ctx);
+      const result = flags.inProcess === true ? await bench.run(ctx) : await runIsolated(bench.name, ctx);
       runs.push({ bench, result, mode, rounds, date, loadAverage, seconds: secondsSince(t0) });
       log(`${bench.name}: ${result.verdict} — ${result.measured} (${secondsSince(t0).toFixed(0)} s)`);
     } catch (e) {
