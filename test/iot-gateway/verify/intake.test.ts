@@ -9,7 +9,7 @@ import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { testKey } from '../../support/ledger-harness.js';
 import { GatewayEvents } from '../../../iot-gateway/gateway-events.js';
 import { newStats } from '../../../iot-gateway/gateway-stats.js';
-import { Intake, MAX_GROUP_READINGS, MAX_WRITES_IN_FLIGHT, type IntakeDeps } from '../../../iot-gateway/intake/intake.js';
+import { Intake, MAX_GROUP_READINGS, MAX_WRITES_IN_FLIGHT, type IntakeDeps, type IntakeOutcome } from '../../../iot-gateway/intake/intake.js';
 import { MemoryTelemetryStore } from '../../../iot-gateway/store/memory-telemetry-store.js';
 import type { AppendResult, ReadingRecord } from '../../../iot-gateway/store/telemetry-store.js';
 import { DEFAULT_SKEW } from '../../../iot-gateway/verify/verify-message.js';
@@ -136,46 +136,67 @@ describe('iot-gateway intake', () => {
     };
     const one = (seq: number) => bytes(signed(weight('scale-1', seq, 1)));
 
-    it('When messages keep arriving while writes are in flight, then up to MAX_WRITES_IN_FLIGHT writes go out, one group each, settled in order', async () => {
+    /** A full group (MAX_GROUP_READINGS readings) as four batch messages of 500, seqs from 2,000 × k. */
+    const fullGroup = (k: number) => [0, 1, 2, 3].map((m) => bytes(batchOf('scale-1', Array.from({ length: 500 }, (_, j) => (
+      { seq: k * 2_000 + m * 500 + j, ts: iso(T0), kind: 'load-cell' as const, values: { kg: j } })))));
+    const firstSeqs = (sent: readonly number[][]) => sent.map((w) => [w[0], w.length]);
+
+    it('When full groups keep arriving while writes are in flight, then up to MAX_WRITES_IN_FLIGHT writes go out, settled in order', async () => {
       const store = new Gated();
-      const { i, stored } = intake({ store });
+      const { i, stats } = intake({ store, maxQueue: 20_000 });
       const settledOrder: number[] = [];
       const outcomes: Promise<unknown>[] = [];
-      for (let seq = 0; seq < MAX_WRITES_IN_FLIGHT + 2; seq++) {
-        outcomes.push(i.receive(topic, one(seq)).then((o) => settledOrder.push(seq) && o));
+      for (let k = 0; k < MAX_WRITES_IN_FLIGHT + 1; k++) {
+        fullGroup(k).forEach((m, j) => outcomes.push(i.receive(topic, m).then((o) => settledOrder.push(k * 4 + j) && o)));
         await turns();
       }
       assert.equal(MAX_WRITES_IN_FLIGHT, 4);
-      assert.deepEqual(store.sent, [[0], [1], [2], [3]], 'four writes in flight, nothing answered yet; the rest wait');
+      assert.deepEqual(firstSeqs(store.sent), [[0, 2_000], [2_000, 2_000], [4_000, 2_000], [6_000, 2_000]], 'four writes in flight, none answered; the fifth group waits');
       assert.deepEqual(settledOrder, []);
       store.release();
-      await Promise.all(outcomes.slice(0, 4));
+      await Promise.all(outcomes.slice(0, 16));
       await turns();
-      assert.deepEqual(store.sent.slice(4), [[4, 5]], 'what waited goes in one group');
+      assert.deepEqual(firstSeqs(store.sent.slice(4)), [[8_000, 2_000]]);
       store.release();
       await Promise.all(outcomes);
-      assert.deepEqual(settledOrder, [0, 1, 2, 3, 4, 5]);
-      assert.deepEqual(stored, [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(settledOrder, Array.from({ length: 20 }, (_, j) => j));
+      assert.equal(stats.stored, 10_000);
+    });
+
+    it('When less than a full group waits while a write is in flight, then it waits to join the next write', async () => {
+      const store = new Gated();
+      const { i } = intake({ store });
+      const out = [i.receive(topic, one(0))];
+      await turns();
+      out.push(i.receive(topic, one(1)), i.receive(topic, one(2)));
+      await turns();
+      assert.deepEqual(store.sent, [[0]]);
+      store.release();
+      await out[0];
+      await turns();
+      assert.deepEqual(store.sent, [[0], [1, 2]]);
+      store.release();
+      await Promise.all(out);
     });
 
     it('When a write in the middle fails, then its messages get STORE_FAILED and the writes around it are stored and acknowledged', async () => {
       const store = new Gated();
-      const { i } = intake({ store });
-      const a = i.receive(topic, one(0));
-      await turns();
-      store.failNext = true;
-      const b = i.receive(topic, one(1));
-      await turns();
-      const c = i.receive(topic, one(2));
-      await turns();
+      const { i } = intake({ store, maxQueue: 20_000 });
+      const out: Promise<IntakeOutcome>[] = [];
+      for (let k = 0; k < 3; k++) {
+        store.failNext = k === 1;
+        out.push(...fullGroup(k).map((m) => i.receive(topic, m)));
+        await turns();
+      }
       assert.equal(store.sent.length, 3);
       store.release();
-      const out = await Promise.all([a, b, c]);
-      assert.deepEqual(out.map((o) => (o.action === 'ack' ? o.status : o.code)), ['stored', 'STORE_FAILED', 'stored']);
-      const again = i.receive(topic, one(1));
+      const statuses = (await Promise.all(out)).map((o) => (o.action === 'ack' ? o.status : o.code));
+      assert.deepEqual(statuses, [...Array(4).fill('stored'), ...Array(4).fill('STORE_FAILED'), ...Array(4).fill('stored')]);
+      const again = fullGroup(1).map((m) => i.receive(topic, m));
       await turns();
       store.release();
-      assert.deepEqual(await again, { action: 'ack', status: 'stored', ids: [3] }, 'the device resends it: stored late, in the gap');
+      assert.ok((await Promise.all(again)).every((o) => o.action === 'ack' && o.status === 'stored'), 'the device resends them: stored late, in the gap');
+      assert.equal((await store.readings({ device: 'scale-1', limit: 10_000 })).readings.length, 6_000);
     });
 
     it('When the store does not promise call order, then one write at a time', async () => {
