@@ -192,8 +192,11 @@ export const serverCollateral: Benchmark = {
         + "each of the lot's 4 devices' latest reading per request; the pledge, its visibility to the caller, receipt, open alerts, devices (found "
         + 'by the state index on `lot`) and last anchor are kept per (caller, pledge) until the log grows. What remains per request is mostly '
         + 'what every route pays: express 5 itself (a bare express app cost about 110–150 µs of CPU more per request than a bare `node:http` '
-        + 'server on this machine, 2026-11-24 probe, alternating), the token hash and two SQLite reads of authentication, the request log and '
-        + 'metrics, and one `writev` per response (loopback TCP system calls are expensive on this VM).',
+        + 'server on this machine, 2026-11-24 probe, alternating), the token hash (its token and party lookups, two SQLite reads that the '
+        + 'telemetry writer\'s commits make slow by dropping the main connection\'s page cache, are skipped for `LH_TOKEN_CACHE_MS`, 1 s by '
+        + 'default, after a token authenticated: in a probe alternating 0 and 1 s, 2026-11-24, the main thread went from 86–90 % to 79–85 % '
+        + 'busy and the collateral p99 from a median of about 89 ms to about 16 ms over 8 phases each), the request log and metrics, and one '
+        + '`writev` per response (loopback TCP system calls are expensive on this VM).',
       `Where the 2 cores go (medians over rounds): the server's process used ${fmt.num(ingestCores, 2)} cores under the ingest alone `
         + `(${fmt.int((ingestCores * 1e6) / ingest)} µs per reading: aedes, strict checks, the verification worker, the telemetry writer thread, `
         + `anchoring every 200 ms, the covenant monitor), the device load generator ${fmt.num(devicesCores, 2)}; with the bare route loaded as well, `

@@ -44,6 +44,7 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
       // A/B: LH_BENCH_GATEWAY_THREAD=true runs the gateway in its own worker thread (the node's default: the API's thread).
       LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
       ...(process.env['LH_WORKER_NICE'] === undefined ? {} : { LH_WORKER_NICE: process.env['LH_WORKER_NICE'] }), // A/B: 0 = worker threads at the node's priority
+      ...(process.env['LH_TOKEN_CACHE_MS'] === undefined ? {} : { LH_TOKEN_CACHE_MS: process.env['LH_TOKEN_CACHE_MS'] }), // A/B: 0 = token and party looked up on every request
     }), systemClock, undefined, { routers: [bare] });
   } catch (e) {
     tmp.remove();

@@ -16,6 +16,7 @@ export interface Config {
   readonly role: Role;
   readonly gatewayThread: boolean;
   readonly workerNice: number;
+  readonly tokenCacheMs: number;
   readonly webhookLeaseMs: number;
   readonly origin: string;
   readonly publicUrl: string | undefined;
@@ -83,6 +84,7 @@ export const SETTINGS = {
   role: { env: 'LH_ROLE', default: 'all', doc: 'What this instance runs: all (API and gateway), api (HTTP, WebSocket, webhooks; no broker or gateway), gateway (MQTT intake and anchoring; no HTTP). Several api instances need LH_DATABASE_URL.' },
   gatewayThread: { env: 'LH_GATEWAY_THREAD', default: 'false', doc: 'With LH_ROLE=all: run the telemetry gateway (broker, signature checks, telemetry store, anchoring) in its own worker thread instead of the API\'s event loop. Off by default: on 2 cores it has not yet shown a gain (see BENCHMARKS.md, server-collateral).' },
   workerNice: { env: 'LH_WORKER_NICE', default: '10', doc: 'Linux: nice value (0..19) of the node\'s background worker threads — signature verification and the telemetry writer — so that the event loop serving HTTP, WebSocket and MQTT gets a core first when the cores are busy. 0 runs them at the node\'s own priority.' },
+  tokenCacheMs: { env: 'LH_TOKEN_CACHE_MS', default: '1000', doc: 'How long an API token that authenticated is remembered, ms: within it, its requests skip the token and party lookups, so a revocation or a party that stops being active takes effect within this long (expiry is checked on every request). 0 looks both up on every request.' },
   webhookLeaseMs: { env: 'LH_WEBHOOK_LEASE_MS', default: '15000', doc: 'With PostgreSQL: how long an instance holds a webhook without renewing; a dead instance\'s webhooks move to another after this.' },
   origin: { env: 'LH_ORIGIN', default: 'ledgerhouse.local/log', doc: 'Log origin: first line of every checkpoint and the name of the log key.' },
   publicUrl: { env: 'LH_PUBLIC_URL', default: '', doc: 'Base URL printed and embedded in QR codes (defaults to http://host:port).' },
@@ -138,6 +140,12 @@ function positive(env: Env, key: keyof Config): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new ConfigError(`${SETTINGS[key].env}=${value}: expected a positive integer`);
   return n;
+}
+
+function nonNegative(env: Env, key: keyof Config): number {
+  const value = raw(env, key);
+  if (!/^\d{1,9}$/.test(value)) throw new ConfigError(`${SETTINGS[key].env}=${value}: expected a non-negative integer`);
+  return Number(value);
 }
 
 function bool(env: Env, key: keyof Config): boolean {
@@ -223,6 +231,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     role,
     gatewayThread: bool(env, 'gatewayThread'),
     workerNice: nice(env),
+    tokenCacheMs: nonNegative(env, 'tokenCacheMs'),
     webhookLeaseMs: positive(env, 'webhookLeaseMs'),
     origin,
     publicUrl: optional(raw(env, 'publicUrl')),

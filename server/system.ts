@@ -292,7 +292,7 @@ async function startApi(deps: ApiDeps): Promise<{ httpUrl: string; close(): Prom
     ...webhookOptions(config),
   });
   const app = createApp({
-    store, reader, pipeline, tokens, clock, verifierKey: deps.verifierKey, origin: config.origin, logger,
+    store, reader, pipeline, tokens, tokenCacheMs: config.tokenCacheMs, clock, verifierKey: deps.verifierKey, origin: config.origin, logger,
     metrics,
     beforeScrape,
     refusals: new SqliteRefusalLog(db),

@@ -1,11 +1,17 @@
 // Bearer-token authentication. A request without a token is anonymous (public endpoints only); a request with a
 // bad, expired or revoked token is refused outright rather than silently treated as anonymous.
+//
+// A token that authenticated is remembered for `cacheMs` (LH_TOKEN_CACHE_MS, 1 s by default): within that time its
+// next requests skip the token lookup and the party read, two SQLite reads that the telemetry writer's commits
+// make expensive (each commit by another connection drops this connection's page cache). Expiry is still checked on
+// every request; a revocation (`ledgerhouse token revoke`, another process) or a party that stops being active
+// takes effect within `cacheMs`. Refusals are never remembered, so guessing tokens costs a lookup each time.
 import type { NextFunction, Request, Response } from 'express';
 import type { StateObject } from '../../contracts/types.js';
 import type { Clock } from '../../ledger/clock.js';
 import type { LedgerStore } from '../../ledger/store/ledger-store.js';
 import { HttpProblem } from '../http/problem.js';
-import { checkToken, type TokenStore } from './token-store.js';
+import { checkToken, hashToken, TOKEN_FORMAT, type TokenRecord, type TokenStore } from './token-store.js';
 
 export interface Principal {
   readonly partyId: string;
@@ -14,23 +20,59 @@ export interface Principal {
   readonly tokenId: string;
 }
 
-export function authenticate(tokens: TokenStore, store: LedgerStore, clock: Clock) {
+/** Most tokens remembered at once; the oldest is forgotten first. */
+const CACHE_MAX = 10_000;
+
+interface Remembered {
+  readonly principal: Principal;
+  readonly expiresAtMs: number;
+  /** Clock time after which the token and party are read again. */
+  readonly until: number;
+}
+
+export function authenticate(tokens: TokenStore, store: LedgerStore, clock: Clock, opts: { readonly cacheMs?: number } = {}) {
+  const cacheMs = opts.cacheMs ?? 0;
+  const remembered = new Map<string, Remembered>();
+  const lookUp = async (token: string, key: string | undefined, now: number): Promise<Principal> => {
+    const check = await checkToken(tokens, token, now);
+    if (!check.ok) throw new HttpProblem('UNAUTHENTICATED', `token is ${check.reason}`);
+    const principal = await principalFor(store, check.record);
+    if (key !== undefined) {
+      if (remembered.size >= CACHE_MAX) remembered.delete(remembered.keys().next().value!);
+      remembered.set(key, { principal, expiresAtMs: Date.parse(check.record.expiresAt), until: now + cacheMs });
+    }
+    return principal;
+  };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     if (header === undefined) return next();
     const match = /^Bearer (\S+)$/.exec(header);
     if (match === null) return next(new HttpProblem('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"'));
-    const check = await checkToken(tokens, match[1]!, clock.now());
-    if (!check.ok) return next(new HttpProblem('UNAUTHENTICATED', `token is ${check.reason}`));
-    const found = await store.getState([{ kind: 'party', id: check.record.party }]);
-    const party = found.get(`party:${check.record.party}`)?.object as (StateObject & { role?: string; status?: string }) | undefined;
-    if (party === undefined || party.status !== 'active') {
-      return next(new HttpProblem('UNAUTHENTICATED', 'the token’s party is not an active party'));
+    const token = match[1]!;
+    const now = clock.now();
+    let principal: Principal;
+    try {
+      const key = cacheMs > 0 && TOKEN_FORMAT.test(token) ? hashToken(token) : undefined;
+      const known = key === undefined ? undefined : remembered.get(key);
+      if (known !== undefined && now < known.until) {
+        if (known.expiresAtMs <= now) throw new HttpProblem('UNAUTHENTICATED', 'token is expired');
+        principal = known.principal;
+      } else {
+        principal = await lookUp(token, key, now);
+      }
+    } catch (e) {
+      return next(e);
     }
-    const principal: Principal = { partyId: party.id, role: String(party.role), party, tokenId: check.record.id };
     res.locals['principal'] = principal;
     next();
   };
+}
+
+async function principalFor(store: LedgerStore, record: TokenRecord): Promise<Principal> {
+  const found = await store.getState([{ kind: 'party', id: record.party }]);
+  const party = found.get(`party:${record.party}`)?.object as (StateObject & { role?: string; status?: string }) | undefined;
+  if (party === undefined || party.status !== 'active') throw new HttpProblem('UNAUTHENTICATED', 'the token’s party is not an active party');
+  return { partyId: party.id, role: String(party.role), party, tokenId: record.id };
 }
 
 export function principalOf(res: Response): Principal | undefined {

@@ -33,8 +33,11 @@ export type TokenCheck =
   | { readonly ok: true; readonly record: TokenRecord }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' | 'malformed' };
 
+/** What newToken makes: `lh_`, 12 hex, `_`, 32 bytes in base64url. */
+export const TOKEN_FORMAT = /^lh_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/;
+
 export async function checkToken(store: TokenStore, token: string, nowMs: number): Promise<TokenCheck> {
-  if (!/^lh_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, reason: 'malformed' };
+  if (!TOKEN_FORMAT.test(token)) return { ok: false, reason: 'malformed' };
   const record = await store.findByHash(hashToken(token));
   if (record === undefined) return { ok: false, reason: 'unknown' };
   if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };

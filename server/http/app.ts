@@ -32,6 +32,8 @@ export interface AppDeps {
   readonly reader: LogReader;
   readonly pipeline: CommitPipeline;
   readonly tokens: TokenStore;
+  /** How long a token that authenticated is remembered (authenticate.ts); 0 or absent: looked up on every request. */
+  readonly tokenCacheMs?: number;
   readonly clock: Clock;
   readonly verifierKey: string;
   readonly origin: string;
@@ -149,7 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
-  app.use(authenticate(deps.tokens, deps.store, deps.clock));
+  app.use(authenticate(deps.tokens, deps.store, deps.clock, { cacheMs: deps.tokenCacheMs ?? 0 }));
   app.post('/v1/transactions', ...strictJsonBody(MAX_TX_BODY_BYTES));
 
   const routes: ApiRoute[] = [

@@ -19,12 +19,14 @@ export interface HttpHarness {
   close(): Promise<void>;
 }
 
-export async function openHttpHarness(): Promise<HttpHarness> {
+/** `tokenCacheMs`: how long the app remembers a token that authenticated (default 0: looked up on every request). */
+export async function openHttpHarness(opts: { readonly tokenCacheMs?: number } = {}): Promise<HttpHarness> {
   const ledger = await openHarness('sqlite');
   const tokens = new SqliteTokenStore((ledger.store as SqliteLedgerStore).db);
   const app = createApp({
     store: ledger.store, reader: new LogReader(ledger.store), pipeline: ledger.pipeline, tokens, clock: ledger.clock,
     verifierKey: ledger.signer.verifierKey, origin: ORIGIN, logger: pino({ level: 'silent' }), metrics: createMetrics(),
+    ...(opts.tokenCacheMs === undefined ? {} : { tokenCacheMs: opts.tokenCacheMs }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
