@@ -52,9 +52,9 @@ export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
 
 /**
  * Readings as this adapter writes them: the indexed columns and the record's RFC 8785 text (the Merkle leaf), as
- * parallel arrays. The threaded store builds them on the intake's thread and posts them to its writer thread, where
- * arrays of strings and numbers cross far cheaper than the records' object graphs, and the serialisation is
- * done by the thread that has a core to spare.
+ * parallel arrays. The threaded store builds them on the intake's thread and posts them to its writer thread:
+ * arrays of strings and numbers cross far cheaper than the records' object graphs, and the serialisation leaves the
+ * writer thread, which bounds batch-signed ingest.
  */
 export interface RecordRows {
   readonly device: string[];
@@ -67,7 +67,8 @@ export interface RecordRows {
 }
 
 export function recordRows(records: readonly ReadingRecord[]): RecordRows {
-  const rows: RecordRows = { device: [], seq: [], ts: [], kind: [], receivedAt: [], text: canonicalJsonEach(records) }; // RFC 8785: the Merkle leaves, serialised once
+  // RFC 8785: the Merkle leaves, serialised once, with one sorted property list for the whole group.
+  const rows: RecordRows = { device: [], seq: [], ts: [], kind: [], receivedAt: [], text: canonicalJsonEach(records) };
   for (const r of records) {
     rows.device.push(r.device);
     rows.seq.push(r.seq);
