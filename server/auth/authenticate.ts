@@ -34,6 +34,7 @@ export function authenticate(tokens: TokenStore, store: LedgerStore, clock: Cloc
   const cacheMs = opts.cacheMs ?? 0;
   const remembered = new Map<string, Remembered>();
   const lookUp = async (token: string, key: string | undefined, now: number): Promise<Principal> => {
+    if (key !== undefined) remembered.delete(key); // read again: forgotten whatever the answer, kept again only if accepted
     const check = await checkToken(tokens, token, now);
     if (!check.ok) throw new HttpProblem('UNAUTHENTICATED', `token is ${check.reason}`);
     const principal = await principalFor(store, check.record);
