@@ -136,11 +136,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #owned: boolean;
   readonly #instance: string;
   readonly #s;
-  readonly #appendTx: Transaction<(rows: RecordRows, messages: readonly BatchMessage[]) => AppendResult[]>;
+  /** Appends `rows`, pushing the leaf of each row it inserts onto `inserted`. */
+  readonly #appendTx: Transaction<(rows: RecordRows, messages: readonly BatchMessage[], inserted: ReadingLeaf[]) => AppendResult[]>;
   readonly #batchTx: Transaction<(b: BatchRecord) => void>;
   readonly #recent = new RecentLeaves();
-  /** Leaves of the rows the write in progress inserted; kept once it commits. */
-  #inserted: ReadingLeaf[] = [];
 
   /** Pass the ledger's open database to share its file, or a path to open (and own) one. */
   constructor(dbOrFile: SqliteDatabase | string) {
@@ -179,11 +178,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
       delState: db.prepare('DELETE FROM tl_state WHERE key = ?'),
     };
     this.#instance = this.#ensureInstance();
-    this.#appendTx = db.transaction((rows: RecordRows, messages: readonly BatchMessage[]) => {
+    this.#appendTx = db.transaction((rows: RecordRows, messages: readonly BatchMessage[], inserted: ReadingLeaf[]) => {
       for (const m of messages) this.#s.message.run(m.digest, m.bytes);
       const marks = new Map<string, HighWater>();
       const out: AppendResult[] = [];
-      for (let i = 0; i < rows.text.length; i++) out.push(this.#appendOne(rows, i, marks));
+      for (let i = 0; i < rows.text.length; i++) out.push(this.#appendOne(rows, i, marks, inserted));
       for (const [device, m] of marks) if (m.moved) this.#s.setHw.run(device, m.seq); // once per device and write
       return out;
     });
@@ -208,7 +207,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   /** Row `i` of `rows`. `marks`: each device's high-water mark as this write moves it, written back once at the end. */
-  #appendOne(rows: RecordRows, i: number, marks: Map<string, HighWater>): AppendResult {
+  #appendOne(rows: RecordRows, i: number, marks: Map<string, HighWater>, inserted: ReadingLeaf[]): AppendResult {
     const device = rows.device[i]!;
     const seq = rows.seq[i]!;
     let mark = marks.get(device);
@@ -223,7 +222,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const ts = rows.ts[i]!;
     const leafHash = hashLeafText(rows.text[i]!);
     const id = Number(this.#s.insert.run(device, seq, ts, rows.kind[i]!, rows.text[i]!, leafHash).lastInsertRowid);
-    this.#inserted.push({ id, device, ts, leafHash });
+    inserted.push({ id, device, ts, leafHash });
     if (decision.highWater !== mark.seq) {
       mark.seq = decision.highWater;
       mark.moved = true;
@@ -243,10 +242,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   /** `append` of readings already in the form this adapter writes (see RecordRows). */
   appendRows(rows: RecordRows, messages: readonly BatchMessage[] = []): AppendResult[] {
-    this.#inserted = [];
-    const results = this.#appendTx.immediate(rows, messages); // BEGIN IMMEDIATE: the API thread writes the same file
-    this.#recent.add(this.#inserted); // committed
-    this.#inserted = [];
+    const inserted: ReadingLeaf[] = [];
+    const results = this.#appendTx.immediate(rows, messages, inserted); // BEGIN IMMEDIATE: the API thread writes the same file
+    this.#recent.add(inserted); // committed (a write that fails throws before this: its leaves are dropped)
     return results;
   }
 

@@ -47,9 +47,6 @@ const OBJECT_PROTOTYPE = Object.prototype;
 const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
 const wellFormed = (s: string): boolean => (hasWellFormed ? (s as unknown as { isWellFormed(): boolean }).isWellFormed() : !LONE_SURROGATE.test(s));
 
-// Walks the value exactly as JCS will serialise it (toJSON first, own enumerable string keys) and throws on the
-// first value with no RFC 8785 form. The path is a stack of steps (this walk runs on every signed value, several
-// times per entry in a replay, so no path string is built unless it fails).
 /**
  * An object's share of the walk: its member names, counts, and whether a property list writes it exactly — a
  * property list reads every listed name with [[Get]], inherited ones included, so only plain objects qualify, and
@@ -66,6 +63,9 @@ function noteObject(obj: object, keys: readonly string[], w: Walk): void {
   }
 }
 
+// Walks the value exactly as JCS will serialise it (toJSON first, own enumerable string keys) and throws on the
+// first value with no RFC 8785 form. The path is a stack of steps (this walk runs on every signed value, several
+// times per entry in a replay, so no path string is built unless it fails).
 function walk(value: unknown, path: Path, ancestors: Set<object>, w: Walk): void {
   switch (typeof value) {
     case 'string':
@@ -113,13 +113,17 @@ function walk(value: unknown, path: Path, ancestors: Set<object>, w: Walk): void
 }
 
 /**
- * The text of a value the walk found representable. The property list is tried on every object, so it is used
- * while that costs less than sorting each object's own names, as `canonicalize` does.
+ * The property list that writes the walked values exactly, names sorted by UTF-16 code units as RFC 8785 §3.2.3
+ * orders them; undefined when a list would not be exact, or would cost more than sorting each object's own names
+ * (it is tried on every object), as `canonicalize` does.
  */
-function serialise(value: unknown, w: Walk): string {
-  const text = w.native && w.names.size * w.objects <= 8 * w.members + 256
-    ? JSON.stringify(value, [...w.names].sort()) // sort(): by UTF-16 code units, as RFC 8785 §3.2.3 orders names
-    : canonicalize(value);
+function propertyList(w: Walk): string[] | undefined {
+  return w.native && w.names.size * w.objects <= 8 * w.members + 256 ? [...w.names].sort() : undefined;
+}
+
+/** The text of a value the walk found representable, with the walk's property list or else `canonicalize`. */
+function serialise(value: unknown, list: string[] | undefined): string {
+  const text = list === undefined ? canonicalize(value) : JSON.stringify(value, list);
   if (text === undefined) fail([], 'a value'); // unreachable after the walk; keeps the type a string
   return text;
 }
@@ -128,7 +132,7 @@ function serialise(value: unknown, w: Walk): string {
 export function canonicalJson(value: unknown): string {
   const w: Walk = { names: new Set(), objects: 0, members: 0, native: true };
   walk(value, [], new Set(), w);
-  return serialise(value, w);
+  return serialise(value, propertyList(w));
 }
 
 /**
@@ -138,9 +142,8 @@ export function canonicalJson(value: unknown): string {
 export function canonicalJsonEach(values: readonly unknown[]): string[] {
   const w: Walk = { names: new Set(), objects: 0, members: 0, native: true };
   for (const value of values) walk(value, [], new Set(), w);
-  if (!(w.native && w.names.size * w.objects <= 8 * w.members + 256)) return values.map((v) => serialise(v, w));
-  const list = [...w.names].sort(); // by UTF-16 code units, as RFC 8785 §3.2.3 orders names
-  return values.map((v) => JSON.stringify(v, list));
+  const list = propertyList(w);
+  return values.map((v) => serialise(v, list));
 }
 
 /**
@@ -151,7 +154,7 @@ export function canonicalJsonEach(values: readonly unknown[]): string[] {
 export function canonicalJsonOfParsed(value: unknown): string {
   const w: Walk = { names: new Set(), objects: 0, members: 0, native: true };
   gatherNames(value, w);
-  return serialise(value, w);
+  return serialise(value, propertyList(w));
 }
 
 /** The walk's bookkeeping alone, for parsed JSON data (plain objects and arrays of representable values). */

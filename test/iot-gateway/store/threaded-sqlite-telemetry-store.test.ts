@@ -75,6 +75,24 @@ describe('SQLite telemetry store with a writer thread', () => {
     }
   });
 
+  it('When writes are sent without waiting for each other, then they are applied and settle in call order (writesInOrder)', async () => {
+    const store = await ThreadedSqliteTelemetryStore.open(path.join(tmp.dir, 'ledgerhouse.db'));
+    try {
+      assert.equal(store.writesInOrder, true);
+      const settled: number[] = [];
+      const writes = [
+        [record('d-1', 0), record('d-1', 1)],
+        [record('d-1', 1), record('d-1', 2)], // its first reading is the previous write's: a duplicate only if that one came first
+        [record('d-1', 3)],
+      ].map((records, k) => store.append(records).then((r) => (settled.push(k), r)));
+      const results = await Promise.all(writes);
+      assert.deepEqual(settled, [0, 1, 2]);
+      assert.deepEqual(results.map((r) => r.map((x) => `${x.status}:${x.id}`)), [['stored:1', 'stored:2'], ['duplicate:2', 'stored:3'], ['stored:4']]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('When it is given an in-memory database, then TypeError saying it needs a file', async () => {
     const db = openSqlite(':memory:');
     try {
