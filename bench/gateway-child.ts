@@ -95,7 +95,8 @@ async function startGateway(m: StartGateway): Promise<{ port: number; close: () 
   const devices = JSON.parse(readFileSync(m.devicesFile, 'utf8')) as DeviceRegisterBody[];
   const ledger = await openGatewayLedger(m.file, devices);
   // As server/system.ts runs a node: device signatures checked in the worker pool (LH_BENCH_VERIFY_POOL=off: in-thread, for A/B).
-  const workerNice = loadConfig({ LH_WORKER_NICE: process.env.LH_WORKER_NICE }).workerNice; // the node's default, LH_WORKER_NICE for A/B
+  // The node's defaults; LH_WORKER_NICE and LH_GROUP_COMMIT_MS for A/B.
+  const { workerNice, groupCommitMs } = loadConfig({ LH_WORKER_NICE: process.env.LH_WORKER_NICE, LH_GROUP_COMMIT_MS: process.env.LH_GROUP_COMMIT_MS });
   const verifyPool = process.env.LH_BENCH_VERIFY_POOL === 'off' ? undefined : new VerifyPool({ nice: workerNice });
   const gw: Gateway = await createGateway({
     ...(verifyPool === undefined ? {} : { verifyPool }), db: ledger.db, pipeline: ledger.pipeline, store: ledger.store, gateway: { id: GATEWAY_ID, seed: benchSeed(GATEWAY_ID) },
@@ -105,7 +106,7 @@ async function startGateway(m: StartGateway): Promise<{ port: number; close: () 
       rate: { perSecond: 1_000_000, burst: 1_000_000 }, // the load is many readings per device; the limiter is not under test
       // As a node runs it: telemetry writes in the store's writer thread (LH_BENCH_STORE_THREAD=off: on the main thread, for A/B).
       telemetryWrites: process.env.LH_BENCH_STORE_THREAD === 'off' ? 'main' : 'thread',
-      workerNice,
+      workerNice, groupDelayMs: groupCommitMs,
     },
   });
   const sampled = new Map<number, string>();

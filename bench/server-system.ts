@@ -45,6 +45,7 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
       LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
       ...(process.env['LH_WORKER_NICE'] === undefined ? {} : { LH_WORKER_NICE: process.env['LH_WORKER_NICE'] }), // A/B: 0 = worker threads at the node's priority
       ...(process.env['LH_TOKEN_CACHE_MS'] === undefined ? {} : { LH_TOKEN_CACHE_MS: process.env['LH_TOKEN_CACHE_MS'] }), // A/B: 0 = token and party looked up on every request
+      ...(process.env['LH_GROUP_COMMIT_MS'] === undefined ? {} : { LH_GROUP_COMMIT_MS: process.env['LH_GROUP_COMMIT_MS'] }), // A/B: 0 = a store write as soon as the store is idle
     }), systemClock, undefined, { routers: [bare] });
   } catch (e) {
     tmp.remove();

@@ -59,6 +59,8 @@ export interface GatewayOptions {
   readonly rate?: RateLimit;
   /** Most readings waiting for the store before OVERLOADED. Default 20,000. */
   readonly maxQueue?: number;
+  /** Group commit delay of the telemetry store, ms (see IntakeDeps.groupDelayMs). Default 0. */
+  readonly groupDelayMs?: number;
   /** Reading time window. Default: up to 60 s ahead, up to 24 h old. */
   readonly skew?: { readonly maxFutureMs: number; readonly maxAgeMs: number };
   /** Largest MQTT packet on the embedded broker. Default 64 KiB payload + 1 KiB for headers and topic. */
@@ -164,7 +166,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   const intake = new Intake({
     store: telemetry, devices: devices.lookup, clock, verify, ...(deps.verifyPool ? { pool: deps.verifyPool } : {}), skew: options.skew ?? DEFAULT_SKEW, stats, events, logger,
-    maxQueue: options.maxQueue ?? 20_000,
+    maxQueue: options.maxQueue ?? 20_000, groupDelayMs: options.groupDelayMs ?? 0,
     onStored: (fresh) => {
       anchorer.noteStored(fresh.length);
       monitor.onStored(fresh);

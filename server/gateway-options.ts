@@ -11,7 +11,7 @@ export function gatewayOptions(config: Config): GatewayOptions {
     mqttHost: config.mqttHost, mqttPort: config.mqttPort, batchMs: config.batchMs, batchMax: config.batchMax,
     ...(config.mqttUrl === undefined ? {} : { mqttUrl: config.mqttUrl, mqttSessions: config.mqttSessions }),
     ...(config.mqttTlsCert === undefined || config.mqttTlsKey === undefined ? {} : { tls: { certFile: config.mqttTlsCert, keyFile: config.mqttTlsKey } }),
-    rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue,
+    rate: { perSecond: config.deviceRate, burst: config.deviceBurst }, maxQueue: config.telemetryQueue, groupDelayMs: config.groupCommitMs,
     skew: { maxFutureMs: config.telemetryMaxFutureMs, maxAgeMs: config.telemetryMaxAgeMs },
     workerNice: config.workerNice,
   };

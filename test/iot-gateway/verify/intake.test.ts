@@ -215,6 +215,45 @@ describe('iot-gateway intake', () => {
       await Promise.all(out);
       assert.deepEqual(store.sent, [[0], [1]]);
     });
+    describe('group commit delay (groupDelayMs)', () => {
+      it('When messages trickle in while the store is idle, then the first waits out the delay and they go in one write', async () => {
+        const store = new Gated();
+        const { i } = intake({ store, groupDelayMs: 200 });
+        const t0 = performance.now();
+        const out = [i.receive(topic, one(0))];
+        await turns();
+        out.push(i.receive(topic, one(1)));
+        await turns();
+        assert.deepEqual(store.sent, [], 'nothing written within the delay');
+        while (store.sent.length === 0 && performance.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 5));
+        assert.ok(performance.now() - t0 >= 150, `written after ${performance.now() - t0} ms`);
+        assert.deepEqual(store.sent, [[0, 1]]);
+        store.release();
+        assert.deepEqual((await Promise.all(out)).map((o) => o.action === 'ack' && o.status), ['stored', 'stored']);
+      });
+
+      it('When a full group waits, then it is written at once, without waiting out the delay', async () => {
+        const store = new Gated();
+        const { i } = intake({ store, groupDelayMs: 60_000, maxQueue: 20_000 });
+        const out = fullGroup(0).map((m) => i.receive(topic, m));
+        await turns();
+        assert.deepEqual(firstSeqs(store.sent), [[0, 2_000]]);
+        store.release();
+        await Promise.all(out);
+      });
+
+      it('When the intake is drained, then a group waiting out the delay is written now', async () => {
+        const { i, stored } = intake({ groupDelayMs: 60_000 });
+        const out = i.receive(topic, one(0));
+        await i.drain();
+        assert.deepEqual(stored, [1]);
+        assert.equal((await out).action, 'ack');
+      });
+
+      it('When the delay is negative or not a number, then RangeError', () => {
+        for (const groupDelayMs of [-1, Number.NaN]) assert.throws(() => intake({ groupDelayMs }), RangeError);
+      });
+    });
   });
 
   it('When the topic is not a telemetry topic or disagrees with the payload, then the connection is to be closed', async () => {
