@@ -389,6 +389,14 @@ export const gatewayIngest: Benchmark = {
         + 'with each group\'s fsync (about 10 ms) stopping the event loop; with it about 82 and 14 µs. Building each reading\'s record in one object '
         + 'literal from the parsed message (iot-gateway/intake/reading-records.ts) instead of spreading an already spread object again (V8\'s slow '
         + 'copy, about 2 µs per reading) took the batch path from 13.7 to 11.6 µs (quick runs, interleaved A/B, medians of 9 rounds).',
+      'Machines: the dated probes quoted in these notes (2026-11-24) ran on a 2-core Intel Xeon VM; the sessions since then have had a 2-core '
+        + 'AMD EPYC VM (the run header names the machine of the table), on which the same code was slower: batch-signed medians of nine runs of '
+        + 'this benchmark alone between 59,600 and 95,100 readings/s (108,000–114,000 on the Xeon), single-signed from 400 devices 10,000–14,000, '
+        + 'and the node:crypto Ed25519 verify about 108 µs against about 60 µs. The group commit delay (`LH_GROUP_COMMIT_MS`, 5 ms by default, '
+        + 'also in this child; `LH_GROUP_COMMIT_MS=0` for A/B) changes nothing when full groups wait (the batch-signed load) and trades a few ms of '
+        + 'PUBACK latency for fewer writes below that: in two runs each of 0, 5 and 10 ms on the AMD VM the 400-device medians were 10,115 and '
+        + '12,949 (0 ms), 13,704 and 11,814 (5 ms), 13,485 and 12,104 (10 ms), the 40-device load 11,167 and 12,972 (0 ms), '
+        + '10,696 and 11,298 (5 ms), 9,957 and 8,982 (10 ms): a window-limited device pays the wait, a fleet does not.',
       'The gateway runs with a per-device rate limit of 1,000,000 msg/s (the shipped 50/s would throttle a few devices sending many readings) and '
         + 'every other option at its default (intake queue 20,000 readings: the windows above keep the load below it).',
       `Open-files limit of the benchmark process (inherited by the child): ${openFilesLimit()}. The ${fmt.int(mem.devices)} client sockets live in the benchmark `

@@ -192,11 +192,12 @@ export const serverCollateral: Benchmark = {
         + "each of the lot's 4 devices' latest reading per request; the pledge, its visibility to the caller, receipt, open alerts, devices (found "
         + 'by the state index on `lot`) and last anchor are kept per (caller, pledge) until the log grows. What remains per request is mostly '
         + 'what every route pays: express 5 itself (a bare express app cost about 110–150 µs of CPU more per request than a bare `node:http` '
-        + 'server on this machine, 2026-11-24 probe, alternating), the token hash (its token and party lookups, two SQLite reads that the '
+        + 'server on a 2-core Intel Xeon VM, 2026-11-24 probe, alternating), the token hash (its token and party lookups, two SQLite reads that the '
         + 'telemetry writer\'s commits make slow by dropping the main connection\'s page cache, are skipped for `LH_TOKEN_CACHE_MS`, 1 s by '
         + 'default, after a token authenticated: in a probe alternating 0 and 1 s, 2026-11-24, the main thread went from 86–90 % to 79–85 % '
         + 'busy and the collateral p99 from a median of about 89 ms to about 16 ms over 8 phases each), the request log and metrics, and one '
-        + '`writev` per response (loopback TCP system calls are expensive on this VM).',
+        + '`writev` per response (loopback TCP system calls are expensive on these VMs: on the AMD EPYC VM of 2026-11-24\'s evening a profile of the bare '
+        + 'route at 2,000 req/s put a quarter of the main thread\'s busy time in that one system call).',
       `Where the 2 cores go (medians over rounds): the server's process used ${fmt.num(ingestCores, 2)} cores under the ingest alone `
         + `(${fmt.int((ingestCores * 1e6) / ingest)} µs per reading: aedes, strict checks, the verification worker, the telemetry writer thread, `
         + `anchoring every 200 ms, the covenant monitor), the device load generator ${fmt.num(devicesCores, 2)}; with the bare route loaded as well, `
@@ -206,13 +207,17 @@ export const serverCollateral: Benchmark = {
           ? 'With the generators that is close to the 2 cores, so a short stall of the event loop (a garbage collection, a burst of MQTT packets, or the thread waiting for a core) leaves a queue behind it that the next few hundred requests wait on: the p99 varies from round to round by far more than the handler costs. '
           : ''}`
         + 'The event loop serves HTTP, WebSocket and MQTT; the node runs its signature-verification and telemetry-writer threads at nice '
-        + '`LH_WORKER_NICE` (10 by default, Linux) so that the loop gets a core first when all are busy. In alternating default runs on this '
-        + 'machine (2026-11-24, 5 rounds each) the collateral p99 medians were 41.2 and 9.4 ms with nice 10, 71.8 and 51.4 ms with the worker '
+        + '`LH_WORKER_NICE` (10 by default, Linux) so that the loop gets a core first when all are busy. In alternating default runs on the '
+        + 'Intel Xeon VM (2026-11-24, 5 rounds each) the collateral p99 medians were 41.2 and 9.4 ms with nice 10, 71.8 and 51.4 ms with the worker '
         + 'threads at the node\'s priority (`LH_WORKER_NICE=0`); the ingest kept its 4,990 readings/s either way. The columns on the right '
         + 'show the main thread over each phase: how late a 1 ms timer ran (event-loop delay, p99 and max), its garbage-collection pauses, '
         + 'how late the load generator itself sent its requests (its own lateness, which the server did not cause), and the connections it had to open. '
         + 'Running the gateway in its own worker thread (`LH_BENCH_GATEWAY_THREAD=true`, the node\'s `LH_GATEWAY_THREAD`) did not help in a '
-        + 'quick A/B run (collateral p99 median 39 ms vs 10 ms on the API thread, 2026-11-24), so it is off by default.',
+        + 'quick A/B run (collateral p99 median 39 ms vs 10 ms on the API thread, 2026-11-24), so it is off by default. '
+        + 'The telemetry store\'s group commit delay (`LH_GROUP_COMMIT_MS`, 5 ms; `LH_GROUP_COMMIT_MS=0` here for A/B) lowers the ingest\'s share: '
+        + 'in alternating runs on the AMD EPYC VM (2026-11-24, 3 rounds each, 2 runs per setting) the process used 1.03 and 1.17 cores under the '
+        + 'ingest alone without it and 0.88 and 0.92 with it (about 740 store writes/s against 160); the collateral p99 medians were 247 and 136 ms '
+        + 'without it, 154 and 36 ms with it — the machine stayed saturated either way.',
       'The load generators are two child processes (one for HTTP, one for the MQTT devices), so neither shares the server\'s event loop; '
         + 'they do share its 2 cores, as does everything else on this machine.',
     ];

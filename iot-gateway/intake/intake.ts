@@ -3,8 +3,9 @@
 // Messages leave verification in the order they arrived (a device's sequence numbers stay in order). Group commit:
 // whatever is verified while the writes in flight are busy, or within the group commit delay (groupDelayMs; one
 // event-loop turn when 0), is written in one transaction (one fsync; up to MAX_GROUP_READINGS readings, the rest in
-// the next), and each message is settled when its group is durable. One write is in flight at a time; when the store applies writes in call order (its
-// writer thread) and a full group waits, up to MAX_WRITES_IN_FLIGHT; writes settle in the order they were sent.
+// the next), and each message is settled when its group is durable. One write is in flight at a time; when the
+// store applies writes in call order (its writer thread) and a full group waits, up to MAX_WRITES_IN_FLIGHT; writes
+// settle in the order they were sent.
 // The broker adapter acknowledges only after `receive` resolves with action 'ack', so PUBACK = durably stored.
 import type { Logger } from 'pino';
 import type { Clock } from '../../ledger/clock.js';
@@ -67,8 +68,6 @@ export interface IntakeDeps {
    * it carries (a transaction, an fsync, two thread hops), so at moderate rates a few ms of waiting saves most of it.
    */
   readonly groupDelayMs?: number;
-  /** Monotonic milliseconds for the group commit delay (defaults to performance.now). */
-  readonly monotonicMs?: () => number;
   /** Called after each durable write with the newly stored readings (anchorer, covenant monitor). */
   readonly onStored: (stored: readonly { id: number; record: ReadingRecord }[]) => void;
 }
@@ -108,7 +107,6 @@ export class Intake {
   #settled: Promise<void> = Promise.resolve();
   #scheduled = false;
   readonly #groupDelayMs: number;
-  readonly #now: () => number;
   /** The group commit delay's timer, while a group waits for more messages to join it. */
   #delay: NodeJS.Timeout | undefined;
 
@@ -117,7 +115,6 @@ export class Intake {
     this.#maxWrites = deps.store.writesInOrder ? MAX_WRITES_IN_FLIGHT : 1;
     this.#groupDelayMs = deps.groupDelayMs ?? 0;
     if (!(this.#groupDelayMs >= 0)) throw new RangeError(`groupDelayMs must be 0 or more, not ${deps.groupDelayMs}`);
-    this.#now = deps.monotonicMs ?? (() => performance.now());
   }
 
   /** Takes one MQTT message. Never throws: every failure is an outcome. */
@@ -176,7 +173,7 @@ export class Intake {
       }
       const records = recordsOf(item.checked.message, v.evidence, item.receivedAt);
       const message = v.batchMessage && 'batch' in v.evidence ? { digest: v.evidence.batch, bytes: v.batchMessage } : undefined;
-      this.#queue.push({ records, ...(message ? { message } : {}), resolve: item.resolve, queuedAt: this.#now() });
+      this.#queue.push({ records, ...(message ? { message } : {}), resolve: item.resolve, queuedAt: performance.now() });
       this.#waiting += records.length;
       moved = true;
     }
@@ -204,7 +201,7 @@ export class Intake {
   /** Ms the next group should still wait for more messages to join it (the group commit delay); 0 = write now. */
   #wait(): number {
     if (this.#groupDelayMs === 0 || this.#waiting >= MAX_GROUP_READINGS || this.#queue.length === 0) return 0;
-    return Math.max(0, this.#queue[0]!.queuedAt + this.#groupDelayMs - this.#now());
+    return Math.max(0, this.#queue[0]!.queuedAt + this.#groupDelayMs - performance.now());
   }
 
   #schedule(): void {
