@@ -72,6 +72,13 @@ function nice(env: Env): number {
   return n;
 }
 
+/** LH_GROUP_COMMIT_MS: 0..1000 (a longer wait would hold PUBACKs past what devices wait for). */
+function groupCommit(env: Env): number {
+  const n = nonNegative(env, 'groupCommitMs');
+  if (n > 1000) throw new ConfigError(`LH_GROUP_COMMIT_MS=${n}: expected at most 1000`);
+  return n;
+}
+
 /** The configuration table. Order = README order. */
 export const SETTINGS = {
   httpHost: { env: 'LH_HTTP_HOST', default: '127.0.0.1', doc: 'Address the HTTP/WebSocket server listens on.' },
@@ -97,7 +104,7 @@ export const SETTINGS = {
   mqttTlsKey: { env: 'LH_MQTT_TLS_KEY', default: '', doc: 'PEM private key file of LH_MQTT_TLS_CERT (keep it mode 0600).' },
   deviceRate: { env: 'LH_DEVICE_RATE', default: '50', doc: 'Messages per second one device may publish to the embedded broker on average; beyond it QoS 0 is dropped and QoS 1 is disconnected without PUBACK.' },
   deviceBurst: { env: 'LH_DEVICE_BURST', default: '200', doc: 'Messages one device may publish in a burst above LH_DEVICE_RATE.' },
-  groupCommitMs: { env: 'LH_GROUP_COMMIT_MS', default: '5', doc: 'Group commit delay, ms: how long a telemetry message may wait for others to join its store write while the store is idle (each write costs an fsync and about the same CPU whatever it carries; a full group of 2,000 readings goes at once). Adds up to this much to PUBACK latency; 0 writes at once.' },
+  groupCommitMs: { env: 'LH_GROUP_COMMIT_MS', default: '5', doc: 'Group commit delay, ms: how long a telemetry message may wait for others to join its store write while the store is idle (each write costs an fsync and about the same CPU whatever it carries; a full group of 2,000 readings goes at once). Adds up to this much to PUBACK latency; 0 writes at once; at most 1000.' },
   telemetryQueue: { env: 'LH_TELEMETRY_QUEUE', default: '20000', doc: 'Most readings waiting for the telemetry store; beyond it messages are refused as OVERLOADED (no PUBACK, the device resends).' },
   telemetryMaxFutureMs: { env: 'LH_TELEMETRY_MAX_FUTURE_MS', default: '60000', doc: 'How far ahead of the gateway clock a reading time may be (device clock drift), ms; beyond it TIME_SKEW.' },
   telemetryMaxAgeMs: { env: 'LH_TELEMETRY_MAX_AGE_MS', default: '86400000', doc: 'How old a reading may be when it arrives (devices buffer while offline), ms; older ones are refused as TIME_SKEW.' },
@@ -245,7 +252,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deviceRate: positive(env, 'deviceRate'),
     deviceBurst: positive(env, 'deviceBurst'),
     telemetryQueue: positive(env, 'telemetryQueue'),
-    groupCommitMs: nonNegative(env, 'groupCommitMs'),
+    groupCommitMs: groupCommit(env),
     telemetryMaxFutureMs: positive(env, 'telemetryMaxFutureMs'),
     telemetryMaxAgeMs: positive(env, 'telemetryMaxAgeMs'),
     streamHeartbeatMs: positive(env, 'streamHeartbeatMs'),

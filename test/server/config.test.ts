@@ -30,6 +30,15 @@ describe('Configuration', () => {
     assert.equal(loadConfig({ LH_MQTT_SESSIONS: '3' }).mqttSessions, 3);
   });
 
+  it('When LH_GROUP_COMMIT_MS is set, then the telemetry store waits that long for a group (default 5); above 1000 or not a number it fails naming the variable', () => {
+    assert.equal(loadConfig({}).groupCommitMs, 5);
+    assert.equal(loadConfig({ LH_GROUP_COMMIT_MS: '0' }).groupCommitMs, 0);
+    assert.equal(loadConfig({ LH_GROUP_COMMIT_MS: '1000' }).groupCommitMs, 1000);
+    for (const bad of ['1001', '-1', '2.5', 'soon']) {
+      assert.throws(() => loadConfig({ LH_GROUP_COMMIT_MS: bad }), (e: unknown) => e instanceof ConfigError && /LH_GROUP_COMMIT_MS/.test(e.message), bad);
+    }
+  });
+
   it('When LH_WORKER_NICE is set, then worker threads get that nice value (default 10); outside 0..19 it fails naming the variable', () => {
     assert.equal(loadConfig({}).workerNice, 10);
     assert.equal(loadConfig({ LH_WORKER_NICE: '0' }).workerNice, 0);

@@ -9,6 +9,7 @@ import { telemetryTopic } from '../../iot-gateway/broker/topics.js';
 import { signReading } from '../../iot-gateway/formats/telemetry-signing.js';
 import { systemClock } from '../../ledger/clock.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
+import { gatewayOptions } from '../../server/gateway-options.js';
 import { startNode, type Node } from '../../server/system.js';
 import { connectDevice, endAll, publish } from '../iot-gateway/support/devices.js';
 import { registerWarehouseDevice, testKey } from '../support/ledger-harness.js';
@@ -42,6 +43,12 @@ describe('Gateway settings (server/config.ts)', () => {
     assert.equal(c.mqttTlsKey, undefined);
     assert.deepEqual([c.deviceRate, c.deviceBurst, c.telemetryQueue], [50, 200, 20_000]);
     assert.deepEqual([c.telemetryMaxFutureMs, c.telemetryMaxAgeMs], [60_000, 86_400_000]);
+  });
+
+  it('When the intake settings are set, then gatewayOptions hands them to the gateway (queue, group commit delay, rate)', () => {
+    const o = gatewayOptions(loadConfig({ LH_TELEMETRY_QUEUE: '1234', LH_GROUP_COMMIT_MS: '7', LH_DEVICE_RATE: '9', LH_DEVICE_BURST: '11' }));
+    assert.deepEqual([o.maxQueue, o.groupDelayMs, o.rate], [1234, 7, { perSecond: 9, burst: 11 }]);
+    assert.equal(gatewayOptions(loadConfig({})).groupDelayMs, 5);
   });
 
   it('When a limit is not a positive integer, then loading fails naming the variable and the value', () => {
