@@ -34,11 +34,11 @@ export function serve(): void {
   const port = parentPort;
   if (port === null) throw new Error('sqlite-writer-worker.ts must run in a worker thread');
   const rpc = new Rpc(port);
-  const { nice } = workerData as WriterData;
+  const { file, nice } = workerData as WriterData;
   if (nice > 0) setThreadNice(nice);
   let opened: SqliteTelemetryStore | Error;
   try {
-    opened = new SqliteTelemetryStore((workerData as WriterData).file);
+    opened = new SqliteTelemetryStore(file);
   } catch (e) {
     opened = e as Error;
   }
