@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { batchRoot, readingLeafHash, sealBatch } from '../../../iot-gateway/anchor/telemetry-batch.js';
 import { SqliteTelemetryStore, TELEMETRY_MIGRATIONS } from '../../../iot-gateway/store/sqlite-telemetry-store.js';
+import { MemoryTelemetryStore } from '../../../iot-gateway/store/memory-telemetry-store.js';
+import { BatchConflict, type TelemetryStore } from '../../../iot-gateway/store/telemetry-store.js';
 import { toHex } from '../../../ledger/encoding/bytes.js';
 import { canonicalJson } from '../../../ledger/encoding/canonical.js';
 import { migrate, openSqlite } from '../../../ledger/store/sqlite-database.js';
@@ -122,6 +124,101 @@ describe('SQLite telemetry store: recent leaves (the writer seals from memory)',
       await store.createBatch(sealed('b-3', 3, 4));
       await store.createBatch(sealed('b-4', 6, 10));
       assert.deepEqual(await listed(store, 10), []);
+      await store.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('SQLite telemetry store: runs (a batch message\'s readings are one row)', () => {
+  const batchRecord = (id: string, firstId: number, lastId: number) => ({
+    id, firstId, lastId, count: lastId - firstId + 1, root: 'ab'.repeat(32), firstReadingAt: iso(T0), lastReadingAt: iso(T0),
+    devices: ['d-1'], anchorTx: { tx: { v: 1 as const, type: 'telemetry.anchor', nonce: id, ts: iso(T0), body: {} }, sigs: [] }, createdAt: iso(T0),
+  });
+  const seqs = (dev: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => record(dev, from + i));
+  /** Readings written in runs, single readings, retransmits that overlap a run, gaps filled later, batches that split runs. */
+  const script = async (s: TelemetryStore): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    out.push(await s.append(seqs('d-1', 0, 299)));
+    out.push(await s.append([record('d-2', 0), ...seqs('d-1', 300, 309), record('d-2', 1), record('d-3', 0)]));
+    out.push(await s.append([...seqs('d-1', 250, 320), record('d-2', 1)])); // partly a retransmission
+    out.push(await s.append([...seqs('d-2', 10, 19), ...seqs('d-2', 5, 7), record('d-2', 6)])); // a gap, then filled in part
+    out.push(await s.append([{ ...record('d-3', 1), kind: 'rfid', values: { count: 3 } } as never, record('d-3', 2, { ts: iso(T0 - 1) })]));
+    await s.createBatch(batchRecord('b-1', 1, 150));
+    await s.createBatch(batchRecord('b-3', 320, 330));
+    await s.createBatch(batchRecord('b-2', 151, 319));
+    out.push(await s.append(seqs('d-1', 321, 330)));
+    return out;
+  };
+  const views = async (s: TelemetryStore): Promise<unknown> => {
+    const byId = [];
+    for (let id = 1; id <= 360; id++) byId.push(await s.reading(id));
+    const pages = [];
+    for (const q of [
+      { device: 'd-1', limit: 7, after: 145 }, { device: 'd-1', from: iso(T0 + 305_000), to: iso(T0 + 312_000), limit: 100 },
+      { device: 'd-2', limit: 100 }, { device: 'd-2', limit: 3, after: 0 }, { device: 'd-3', limit: 5 },
+    ]) {
+      pages.push(await s.readings(q));
+    }
+    const latest = [];
+    for (const [d, k] of [['d-1'], ['d-2'], ['d-3'], ['d-3', 'rfid'], ['d-3', 'load-cell'], ['d-9']] as [string, string?][]) {
+      latest.push(await s.latest(d, k));
+    }
+    return {
+      byId, pages, latest, unbatched: await s.unbatched(40), batch: await s.batchReadings('b-2'),
+      highWater: [await s.highWater('d-1'), await s.highWater('d-2')], gaps: await s.gaps('d-2'),
+    };
+  };
+
+  it('When the same writes and seals go to the SQLite and the memory store, then every read answers the same', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'ledgerhouse.db');
+      const sqlite = new SqliteTelemetryStore(file);
+      const memory = new MemoryTelemetryStore();
+      assert.deepEqual(await script(sqlite), await script(memory));
+      assert.deepEqual(await views(sqlite), await views(memory));
+      const db = openSqlite(file);
+      const runs = db.prepare('SELECT count(*) FROM tl_runs').pluck().get() as number;
+      const readings = db.prepare('SELECT sum(last_id - first_id + 1) FROM tl_runs').pluck().get() as number;
+      db.close();
+      assert.ok(runs < readings / 10, `${runs} rows for ${readings} readings`);
+      const reopened = new SqliteTelemetryStore(file); // a connection without the writer's recent leaves
+      const fromTable = await reopened.unbatchedLeaves(40);
+      assert.deepEqual(fromTable.map((l) => [l.id, l.device, l.ts, toHex(l.leafHash)]), (await memory.unbatched(40)).map((r) =>
+        [r.id, r.record.device, r.record.ts, toHex(readingLeafHash(r.record))]));
+      await reopened.close();
+      await sqlite.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('When a database of one row per reading (version 3) is opened, then its readings, batches and views carry over', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'v3.db');
+      const old = openSqlite(file);
+      migrate(old, 'telemetry', TELEMETRY_MIGRATIONS.slice(0, 3));
+      const camera = { ...record('cam-1', 0), kind: 'camera', segment: { sha256: 'aa'.repeat(32), durationMs: 10_000, start: iso(T0) } } as never as ReturnType<typeof record>;
+      const rs = [record('d-1', 0), record('d-1', 1), camera, record('d-1', 2, { ts: iso(T0 - 5) }), record('d-2', 0)];
+      const insert = old.prepare('INSERT INTO tl_readings (device, seq, ts, kind, record, leaf, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      rs.forEach((r, i) => insert.run(r.device, r.seq, r.ts, r.kind, canonicalJson(r), Buffer.from(readingLeafHash(r)), i < 2 ? 'b-1' : null));
+      old.prepare('INSERT INTO tl_high_water (device, seq) VALUES (?, ?)').run('d-1', 2);
+      old.prepare('INSERT INTO tl_batches (id, first_id, value) VALUES (?, ?, ?)').run('b-1', 1, JSON.stringify(batchRecord('b-1', 1, 2)));
+      old.close();
+
+      const store = new SqliteTelemetryStore(file);
+      assert.deepEqual(await store.reading(1), { id: 1, record: rs[0], batchId: 'b-1' });
+      assert.deepEqual(await store.reading(3), { id: 3, record: rs[2] });
+      assert.equal((await store.latest('d-1'))!.id, 2, 'latest by device time, as before');
+      assert.deepEqual((await store.segments('aa'.repeat(32))).map((r) => r.id), [3]);
+      assert.deepEqual((await store.unbatched(10)).map((r) => r.id), [3, 4, 5]);
+      assert.deepEqual(await store.append([record('d-1', 1), record('d-1', 3)]), [{ status: 'duplicate', id: 2 }, { status: 'stored', id: 6 }]);
+      await assert.rejects(store.createBatch(batchRecord('b-2', 2, 4)), BatchConflict);
+      await store.createBatch(batchRecord('b-2', 3, 6));
+      assert.deepEqual(await store.unbatched(10), []);
       await store.close();
     } finally {
       tmp.remove();
