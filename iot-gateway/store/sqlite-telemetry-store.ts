@@ -399,10 +399,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
    */
   #batchOf(): (id: number) => string | undefined {
     const sealed = this.#sealed();
-    const islands = this.#s.islands.all(sealed) as BatchRange[];
+    let islands: BatchRange[] | undefined; // read only if a reading beyond the watermark is asked for
     let range: BatchRange | undefined;
     return (id) => {
-      if (id > sealed) return islands.find((r) => r.first_id <= id && id <= r.last_id)?.id;
+      if (id > sealed) {
+        islands ??= this.#s.islands.all(sealed) as BatchRange[];
+        return islands.find((r) => r.first_id <= id && id <= r.last_id)?.id;
+      }
       if (range === undefined || id < range.first_id || id > range.last_id) range = this.#s.batchAt.get(id) as BatchRange | undefined;
       return range !== undefined && id <= range.last_id ? range.id : undefined;
     };

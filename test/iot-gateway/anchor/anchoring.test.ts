@@ -37,6 +37,15 @@ describe('iot-gateway anchor: batches (pure)', () => {
     assert.equal(b.anchorTx.sigs[0]!.signer, GATEWAY_ID);
   });
 
+  it('When device times arrive out of order across devices, then the anchor names the earliest and latest and each device once, sorted', () => {
+    const rs = [record('scale-2', 3), record('scale-1', 1), record('scale-2', 4, { ts: iso(T0 - 60_000) }), record('scale-1', 9)]
+      .map((r, i) => ({ id: 7 + i, record: r }));
+    const b = sealBatch({ instance: 'abc', gateway: { id: GATEWAY_ID, seed: testKey(GATEWAY_ID).seed }, readings: rs, now: iso(T0) });
+    assert.deepEqual([b.firstReadingAt, b.lastReadingAt, b.devices], [iso(T0 - 60_000), rs[3]!.record.ts, ['scale-1', 'scale-2']]);
+    const body = b.anchorTx.tx.body as { firstReadingAt: string; lastReadingAt: string };
+    assert.deepEqual([body.firstReadingAt, body.lastReadingAt], [b.firstReadingAt, b.lastReadingAt]);
+  });
+
   it('When readings are not contiguous or empty, then sealing refuses', () => {
     const gw = { id: GATEWAY_ID, seed: testKey(GATEWAY_ID).seed };
     assert.throws(() => sealBatch({ instance: 'a', gateway: gw, readings: [], now: iso(T0) }), RangeError);
