@@ -82,6 +82,26 @@ export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
       (SELECT max(id) FROM tl_readings) + 1, 1) - 1);
     DROP TABLE tl_readings;
   `,
+}, {
+  version: 5,
+  // Time ranges: a device's runs carry upto_ts, the latest device time among them up to and including this one,
+  // which never decreases with ids, so one index in (device, upto_ts, last_id) order is also (device, id) order
+  // and seeks both ends of a range: the first run whose upto_ts reaches `from` is where a device's readings at or
+  // after `from` begin; past the first run whose upto_ts reaches `to`, only a run that came late (its earliest
+  // time before an earlier run's latest: a retransmission or a gap filled) can hold a reading before `to`, and
+  // those few are listed in tl_late_runs.
+  sql: `
+    ALTER TABLE tl_runs ADD COLUMN upto_ts TEXT;
+    UPDATE tl_runs SET upto_ts = u.upto FROM (SELECT first_id, max(max_ts) OVER (PARTITION BY device ORDER BY first_id) AS upto
+      FROM tl_runs) AS u WHERE u.first_id = tl_runs.first_id;
+    CREATE TABLE tl_late_runs (device TEXT NOT NULL, min_ts TEXT NOT NULL, last_id INTEGER NOT NULL,
+      PRIMARY KEY (device, min_ts, last_id)) WITHOUT ROWID;
+    INSERT INTO tl_late_runs SELECT device, min_ts, last_id FROM (SELECT device, min_ts, last_id, max(max_ts)
+      OVER (PARTITION BY device ORDER BY first_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before FROM tl_runs)
+      WHERE min_ts < before;
+    DROP INDEX tl_runs_device_last;
+    CREATE INDEX tl_runs_device_upto ON tl_runs (device, upto_ts, last_id);
+  `,
 }];
 
 /**
@@ -118,8 +138,11 @@ export function recordRows(records: readonly ReadingRecord[]): RecordRows {
   return rows;
 }
 
-/** A device's high-water mark during one write: as read at its first reading, and whether the write moved it. */
-interface HighWater { seq: number | undefined; moved: boolean }
+/**
+ * A device during one write: its high-water mark as read at its first reading and whether the write moved it, and
+ * the latest device time among its stored readings (the upto_ts of its next run's predecessor).
+ */
+interface HighWater { seq: number | undefined; moved: boolean; upto: string | undefined }
 /** A tl_runs row as read back. */
 interface RunRow { first_id: number; last_id: number; device: string; records: string; leaves: Buffer | null }
 /** A run being built during one write: readings of one device with consecutive seqs and ids. */
@@ -217,10 +240,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
         WHERE first_id >= coalesce((SELECT first_id FROM tl_runs WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1), 0)
         ORDER BY first_id`),
       seqRun: db.prepare('SELECT first_id, last_id, first_seq FROM tl_runs WHERE device = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1'),
-      insertRun: db.prepare(`INSERT INTO tl_runs (first_id, last_id, device, first_seq, min_ts, max_ts, records, leaves)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      page: db.prepare(`SELECT ${RUN} FROM tl_runs WHERE device = ? AND last_id > ? AND max_ts >= ? AND min_ts < ?
-        ORDER BY last_id`),
+      insertRun: db.prepare(`INSERT INTO tl_runs (first_id, last_id, device, first_seq, min_ts, max_ts, upto_ts, records, leaves)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      page: db.prepare(`SELECT ${RUN}, min_ts, max_ts FROM tl_runs WHERE device = ? AND (upto_ts, last_id) >= (?, ?)
+        ORDER BY upto_ts, last_id`),
+      pageEnd: db.prepare('SELECT last_id FROM tl_runs WHERE device = ? AND upto_ts >= ? ORDER BY upto_ts, last_id LIMIT 1').pluck(),
+      lateEnd: db.prepare('SELECT max(last_id) FROM tl_late_runs WHERE device = ? AND min_ts < ?').pluck(),
+      runKey: db.prepare('SELECT device, upto_ts, last_id FROM tl_runs WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1'),
+      late: db.prepare('INSERT OR IGNORE INTO tl_late_runs (device, min_ts, last_id) VALUES (?, ?, ?)'),
+      deviceUpto: db.prepare("SELECT ts FROM tl_latest WHERE device = ? AND kind = ''").pluck(),
       setLatest: db.prepare(`INSERT INTO tl_latest (device, kind, id, ts) VALUES (?, ?, ?, ?)
         ON CONFLICT(device, kind) DO UPDATE SET id = excluded.id, ts = excluded.ts WHERE excluded.ts >= tl_latest.ts`),
       latest: db.prepare('SELECT id FROM tl_latest WHERE device = ? AND kind = ?').pluck(),
@@ -281,7 +309,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       const seq = rows.seq[i]!;
       let mark = marks.get(device);
       if (mark === undefined) {
-        mark = { seq: this.#s.hw.get(device) as number | undefined, moved: false };
+        mark = { seq: this.#s.hw.get(device) as number | undefined, moved: false, upto: this.#s.deviceUpto.get(device) as string | undefined };
         marks.set(device, mark);
       }
       // Every stored seq of a device is at most its high-water mark, so only a seq at or below it can be stored
@@ -308,7 +336,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         run.texts.push(text);
         run.leaves.push(leafHash);
       } else {
-        if (run !== undefined) this.#insertRun(run);
+        if (run !== undefined) this.#insertRun(run, marks.get(run.device)!);
         run = { firstId: id, device, firstSeq: seq, lastSeq: seq, minTs: ts, maxTs: ts, texts: [text], leaves: [leafHash] };
       }
       inserted.push({ id, device, ts, leafHash });
@@ -327,7 +355,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       this.#s.gap.run(device, decision.gap.from, decision.gap.to, rows.receivedAt[i]!);
       out.push({ status: 'stored', id, gap: decision.gap });
     }
-    if (run !== undefined) this.#insertRun(run);
+    if (run !== undefined) this.#insertRun(run, marks.get(run.device)!);
     for (const [device, m] of marks) if (m.moved) this.#s.setHw.run(device, m.seq); // once per device and write
     for (const l of latest.values()) this.#s.setLatest.run(l.device, l.kind, l.id, l.ts);
     return out;
@@ -339,10 +367,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return run !== undefined && seq - run.first_seq <= run.last_id - run.first_id ? run.first_id + seq - run.first_seq : undefined;
   }
 
-  #insertRun(run: OpenRun): void {
+  /** Writes the run; `mark` is its device's, whose latest time it moves on. */
+  #insertRun(run: OpenRun, mark: HighWater): void {
     const records = run.texts.length === 1 ? run.texts[0]! : run.texts.join('\n');
     const leaves = run.leaves.length === 1 ? run.leaves[0]! : Buffer.concat(run.leaves);
-    this.#s.insertRun.run(run.firstId, run.firstId + run.texts.length - 1, run.device, run.firstSeq, run.minTs, run.maxTs, records, leaves);
+    const lastId = run.firstId + run.texts.length - 1;
+    if (mark.upto !== undefined && run.minTs < mark.upto) this.#s.late.run(run.device, run.minTs, lastId);
+    if (mark.upto === undefined || run.maxTs > mark.upto) mark.upto = run.maxTs;
+    this.#s.insertRun.run(run.firstId, lastId, run.device, run.firstSeq, run.minTs, run.maxTs, mark.upto, records, leaves);
   }
 
   /** Seals b.firstId..b.lastId: every one of them stored and in no batch yet. */
@@ -428,9 +460,21 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const after = q.after ?? 0;
     const from = q.from ?? '';
     const to = q.to ?? '\uffff';
+    // Where the scan starts, in (upto_ts, last_id) order: the first run whose upto_ts reaches `from`, or the run
+    // holding `after` when that is later (a next page); where it ends: see migration 5.
+    let seek: [string, number] = [from, 0];
+    const afterRun = after > 0 ? this.#s.runKey.get(after) as { device: string; upto_ts: string; last_id: number } | undefined : undefined;
+    if (afterRun !== undefined && afterRun.device === q.device && afterRun.upto_ts >= from) seek = [afterRun.upto_ts, afterRun.last_id];
+    let end = Number.MAX_SAFE_INTEGER;
+    if (q.to !== undefined) {
+      const inOrder = this.#s.pageEnd.get(q.device, to) as number | undefined;
+      if (inOrder !== undefined) end = Math.max(inOrder, (this.#s.lateEnd.get(q.device, to) as number | null) ?? 0);
+    }
     const found: { id: number; record: ReadingRecord }[] = [];
     // No other statement may run on the connection while this one iterates: batch ids are looked up after.
-    scan: for (const row of this.#s.page.iterate(q.device, after, from, to) as IterableIterator<RunRow>) {
+    scan: for (const row of this.#s.page.iterate(q.device, seek[0], seek[1]) as IterableIterator<RunRow & { min_ts: string; max_ts: string }>) {
+      if (row.first_id > end) break;
+      if (row.last_id <= after || row.max_ts < from || row.min_ts >= to) continue;
       const texts = runTexts(row);
       for (let k = Math.max(0, after + 1 - row.first_id); k < texts.length; k++) {
         const record = JSON.parse(texts[k]!) as ReadingRecord;

@@ -158,6 +158,9 @@ describe('SQLite telemetry store: runs (a batch message\'s readings are one row)
     for (const q of [
       { device: 'd-1', limit: 7, after: 145 }, { device: 'd-1', from: iso(T0 + 305_000), to: iso(T0 + 312_000), limit: 100 },
       { device: 'd-2', limit: 100 }, { device: 'd-2', limit: 3, after: 0 }, { device: 'd-3', limit: 5 },
+      { device: 'd-1', from: iso(T0 + 318_000), limit: 100 }, { device: 'd-1', to: iso(T0 + 3_000), limit: 100 },
+      { device: 'd-3', from: iso(T0 - 1), to: iso(T0 + 1), limit: 100 }, { device: 'd-3', from: iso(T0 + 1), limit: 100 },
+      { device: 'd-2', from: iso(T0 + 6_000), to: iso(T0 + 11_000), limit: 2, after: 3 }, { device: 'd-1', from: iso(T0 + 999_000), limit: 5 },
     ]) {
       pages.push(await s.readings(q));
     }
@@ -214,6 +217,9 @@ describe('SQLite telemetry store: runs (a batch message\'s readings are one row)
       assert.deepEqual(await store.reading(3), { id: 3, record: rs[2] });
       assert.equal((await store.latest('d-1'))!.id, 2, 'latest by device time, as before');
       assert.deepEqual((await store.segments('aa'.repeat(32))).map((r) => r.id), [3]);
+      const ids = async (q: { from?: string; to?: string }) => (await store.readings({ device: 'd-1', limit: 10, ...q })).readings.map((r) => r.id);
+      assert.deepEqual(await ids({ to: iso(T0 + 1) }), [1, 4], 'a reading that came late (id 4, older device time) is found before `to`');
+      assert.deepEqual(await ids({ from: iso(T0 + 500) }), [2]);
       assert.deepEqual((await store.unbatched(10)).map((r) => r.id), [3, 4, 5]);
       assert.deepEqual(await store.append([record('d-1', 1), record('d-1', 3)]), [{ status: 'duplicate', id: 2 }, { status: 'stored', id: 6 }]);
       await assert.rejects(store.createBatch(batchRecord('b-2', 2, 4)), BatchConflict);
