@@ -1,4 +1,4 @@
-// The TelemetryStore port: everything the gateway persists. Adapters (memory, SQLite; PostgreSQL later) implement
+// The TelemetryStore port: everything the gateway persists. Adapters (memory, SQLite, PostgreSQL) implement
 // it and pass one shared conformance suite (test/iot-gateway/store/telemetry-store-conformance.ts).
 //
 // A reading's life: received (verified, queued) → stored (durable, deduplicated by (device, seq); only now is it
