@@ -1,5 +1,5 @@
-// One conformance suite for every TelemetryStore adapter (memory, SQLite with and without its writer thread, PostgreSQL): an adapter is
-// conformant when all of these pass against it unchanged.
+// One conformance suite for every TelemetryStore adapter (memory, SQLite with and without its writer thread,
+// PostgreSQL): an adapter is conformant when all of these pass against it unchanged.
 import assert from 'node:assert/strict';
 import type { BatchRecord, TelemetryStore } from '../../../iot-gateway/store/telemetry-store.js';
 import { BatchConflict } from '../../../iot-gateway/store/telemetry-store.js';
