@@ -10,8 +10,8 @@ import type { Committed } from '../../ledger/pipeline/commit-pipeline.js';
 import type { SignedTx } from '../../contracts/types.js';
 import type { GatewayEvents } from '../gateway-events.js';
 import type { GatewayStats } from '../gateway-stats.js';
-import type { BatchRecord, TelemetryStore } from '../store/telemetry-store.js';
-import { batchCut, sealBatch, type SealItem } from './telemetry-batch.js';
+import type { BatchRecord, NextBatch, TelemetryStore } from '../store/telemetry-store.js';
+import { asLeaf, nextBatchOf, sealBatch, type SealItem } from './telemetry-batch.js';
 
 export interface AnchorerDeps {
   readonly store: TelemetryStore;
@@ -80,11 +80,11 @@ export class Anchorer {
   async #round(): Promise<void> {
     for (const b of await this.#d.store.unanchoredBatches()) await this.#anchor(b);
     for (let i = 0; i < MAX_BATCHES_PER_ROUND && !this.#closed; i++) {
-      const readings = await this.#unbatched();
-      if (readings.length === 0) return;
-      const n = batchCut(readings, this.#d.batchMax);
+      const next = await this.#next();
+      if (next === undefined) return;
+      const n = next.leaves.length;
       const batch = sealBatch({
-        instance: await this.#d.store.instanceId(), gateway: this.#d.gateway, readings: readings.slice(0, n),
+        instance: await this.#d.store.instanceId(), gateway: this.#d.gateway, readings: next.leaves, root: next.root,
         now: new Date(this.#d.clock.now()).toISOString(),
       });
       await this.#d.store.createBatch(batch);
@@ -94,14 +94,20 @@ export class Anchorer {
       // The round sealed everything that was waiting when it read: readings stored since then go into the next
       // round's batch (batchMs later, or sooner once batchMax wait) instead of a small batch of their own, so each
       // anchor transaction covers what a period brought. A backlog (a full cut) is worked off in this round.
-      if (n === readings.length && n < this.#d.batchMax) return;
+      if (!next.more) return;
     }
   }
 
-  /** The oldest unbatched readings, as leaves when the store keeps leaf hashes (no record reloaded or re-hashed). */
-  #unbatched(): Promise<readonly SealItem[]> {
+  /**
+   * The next batch (batchCut of the oldest unbatched readings) with its root: computed beside the leaves when the
+   * store offers it (nextBatch: off this thread in the threaded SQLite store), else here from the leaf hashes the
+   * store keeps (no record reloaded or re-hashed) or from the stored readings.
+   */
+  async #next(): Promise<NextBatch | undefined> {
     const { store, batchMax } = this.#d;
-    return store.unbatchedLeaves ? store.unbatchedLeaves(batchMax) : store.unbatched(batchMax);
+    if (store.nextBatch) return store.nextBatch(batchMax);
+    const items: readonly SealItem[] = store.unbatchedLeaves ? await store.unbatchedLeaves(batchMax) : await store.unbatched(batchMax);
+    return nextBatchOf(items.map(asLeaf), batchMax);
   }
 
   async #anchor(batch: BatchRecord): Promise<void> {

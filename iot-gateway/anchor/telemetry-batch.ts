@@ -10,7 +10,7 @@ import { canonicalBytes, canonicalJson } from '../../ledger/encoding/canonical.j
 import { appendLeaves, edgeRoot, emptyEdge } from '../../ledger/merkle/compact-range.js';
 import { hashLeafText } from '../../ledger/merkle/hash.js';
 import { signTx } from '../../ledger/tx/sign-tx.js';
-import type { BatchRecord, ReadingLeaf, ReadingRecord, StoredReading } from '../store/telemetry-store.js';
+import type { BatchRecord, NextBatch, ReadingLeaf, ReadingRecord, StoredReading } from '../store/telemetry-store.js';
 
 /** Most distinct devices one anchor may list (contracts/tx/telemetry-anchor.ts). */
 export const MAX_ANCHOR_DEVICES = 4096;
@@ -26,7 +26,7 @@ export function readingLeafHash(record: ReadingRecord): Uint8Array {
 }
 
 /** RFC 6962 §2.1 Merkle tree hash over leaf hashes, in the given order. */
-function rootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
+export function rootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
   if (leafHashes.length === 0) throw new RangeError('records: a batch holds at least one reading');
   return edgeRoot(appendLeaves(emptyEdge(), leafHashes).edge);
 }
@@ -62,11 +62,25 @@ export function batchCut(readings: readonly SealItem[], max: number): number {
   return limit;
 }
 
+/**
+ * The next batch from the oldest unbatched leaves (at most `max` read): the batchCut of them and its RFC 6962 root,
+ * and whether more may be waiting (the cut stopped short of what was read, or a full `max` was read). What a store
+ * returns from TelemetryStore.nextBatch, computed where the leaves are.
+ */
+export function nextBatchOf(leaves: readonly ReadingLeaf[], max: number): NextBatch | undefined {
+  if (leaves.length === 0) return undefined;
+  const n = batchCut(leaves, max);
+  const cut = leaves.slice(0, n);
+  return { leaves: cut, root: rootOfLeafHashes(cut.map((l) => l.leafHash)), more: n < leaves.length || n >= max };
+}
+
 export interface SealInput {
   readonly instance: string;
   readonly gateway: { readonly id: string; readonly seed: Uint8Array };
   /** Contiguous readings (or their leaves), oldest first (see batchCut). */
   readonly readings: readonly SealItem[];
+  /** The RFC 6962 root of `readings`' leaves when the caller has it already (TelemetryStore.nextBatch). */
+  readonly root?: Uint8Array;
   /** Gateway time, RFC 3339 UTC. */
   readonly now: string;
 }
@@ -93,7 +107,7 @@ export function sealBatch(input: SealInput): BatchRecord {
   }
   const devices = [...seen].sort();
   const id = batchId(input.instance, first.id);
-  const root = toHex(rootOfLeafHashes(readings.map((r) => r.leafHash)));
+  const root = toHex(input.root ?? rootOfLeafHashes(readings.map((r) => r.leafHash)));
   const tx: Tx = {
     v: 1, type: 'telemetry.anchor', nonce: id, ts: input.now,
     body: { gateway: gateway.id, batchRoot: root, readings: readings.length, firstReadingAt: firstAt, lastReadingAt: lastAt, devices },

@@ -23,6 +23,7 @@ import {
   type AppendResult,
   type BatchMessage,
   type BatchRecord,
+  type NextBatch,
   type ReadingPage,
   type ReadingLeaf,
   type ReadingQuery,
@@ -31,6 +32,7 @@ import {
   type TelemetryStore,
 } from './telemetry-store.js';
 import { toBatch, type BatchRow } from './telemetry-rows.js';
+import { nextBatchOf } from '../anchor/telemetry-batch.js';
 
 export const TELEMETRY_MIGRATIONS: readonly Migration[] = [{
   version: 1,
@@ -550,6 +552,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       out.push({ id: row.first_id + k, device: row.device, ts, leafHash: runLeaf(row, k, text) });
     });
     return out;
+  }
+
+  async nextBatch(max: number): Promise<NextBatch | undefined> {
+    return nextBatchOf(await this.unbatchedLeaves(max), max);
   }
 
   async createBatch(batch: BatchRecord): Promise<void> {

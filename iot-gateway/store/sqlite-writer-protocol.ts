@@ -17,7 +17,8 @@ export type WriteCall =
   | { readonly op: 'createBatch'; readonly batch: BatchRecord }
   | { readonly op: 'markAnchored'; readonly batchId: string; readonly anchor: { readonly index: number; readonly txHash: string } }
   | { readonly op: 'putState'; readonly key: string; readonly value: string | undefined }
-  | { readonly op: 'unbatchedLeaves'; readonly limit: number };
+  | { readonly op: 'unbatchedLeaves'; readonly limit: number }
+  | { readonly op: 'nextBatch'; readonly max: number };
 
 /** Leaves as they cross the thread: their 32-byte hashes packed in one buffer, in order. */
 export interface PackedLeaves {
@@ -25,8 +26,15 @@ export interface PackedLeaves {
   readonly hashes: Uint8Array;
 }
 
+/** The next batch as it crosses the thread: its leaves packed, its root, whether more wait (NextBatch). */
+export interface PackedBatch {
+  readonly leaves: PackedLeaves;
+  readonly root: Uint8Array;
+  readonly more: boolean;
+}
+
 /** What each call resolves with. */
-export type WriteValue = AppendResult[] | PackedLeaves | void;
+export type WriteValue = AppendResult[] | PackedLeaves | PackedBatch | undefined | void;
 
 export function packLeaves(leaves: readonly ReadingLeaf[]): PackedLeaves {
   const hashes = new Uint8Array(32 * leaves.length);

@@ -32,6 +32,15 @@ export interface ReadingLeaf {
   readonly leafHash: Uint8Array;
 }
 
+/** The leaves of the next batch to seal and their RFC 6962 root (TelemetryStore.nextBatch). */
+export interface NextBatch {
+  readonly leaves: readonly ReadingLeaf[];
+  /** RFC 6962 root over the leaves' hashes, in order. */
+  readonly root: Uint8Array;
+  /** More unbatched readings may be waiting beyond these. */
+  readonly more: boolean;
+}
+
 export type AppendResult =
   | { readonly status: 'stored'; readonly id: number; readonly gap?: { readonly from: number; readonly to: number } }
   | { readonly status: 'duplicate'; readonly id: number };
@@ -114,6 +123,12 @@ export interface TelemetryStore {
    * The anchorer uses it when an adapter offers it and falls back to `unbatched` otherwise.
    */
   unbatchedLeaves?(limit: number): Promise<ReadingLeaf[]>;
+  /**
+   * Optional fast path of the anchorer's next batch (anchor/telemetry-batch.ts, nextBatchOf): the batchCut of the
+   * oldest unbatched leaves, at most `max`, with their RFC 6962 root, computed where the leaves are (the threaded
+   * SQLite store's writer thread, off the intake's thread); undefined when nothing is unbatched.
+   */
+  nextBatch?(max: number): Promise<NextBatch | undefined>;
   /** Seals readings firstId..lastId (exactly `count` unbatched ones) into the batch; throws if that is not so. */
   createBatch(batch: BatchRecord): Promise<void>;
   markAnchored(batchId: string, anchor: { index: number; txHash: string }): Promise<void>;

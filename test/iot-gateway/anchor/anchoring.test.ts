@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { Anchorer } from '../../../iot-gateway/anchor/anchorer.js';
-import { batchCut, batchRoot, readingLeaf, sealBatch } from '../../../iot-gateway/anchor/telemetry-batch.js';
+import { asLeaf, batchCut, batchRoot, nextBatchOf, readingLeaf, sealBatch } from '../../../iot-gateway/anchor/telemetry-batch.js';
 import { GatewayEvents } from '../../../iot-gateway/gateway-events.js';
 import { newStats } from '../../../iot-gateway/gateway-stats.js';
 import { buildReadingProof, verifyReadingProof, type ReadingProof } from '../../../iot-gateway/reading-proof.js';
@@ -44,6 +44,18 @@ describe('iot-gateway anchor: batches (pure)', () => {
     assert.deepEqual([b.firstReadingAt, b.lastReadingAt, b.devices], [iso(T0 - 60_000), rs[3]!.record.ts, ['scale-1', 'scale-2']]);
     const body = b.anchorTx.tx.body as { firstReadingAt: string; lastReadingAt: string };
     assert.deepEqual([body.firstReadingAt, body.lastReadingAt], [b.firstReadingAt, b.lastReadingAt]);
+  });
+
+  it('When the next batch is cut from the oldest leaves, then its root is theirs and `more` says whether a backlog remains', () => {
+    const leaves = stored(5).map(asLeaf);
+    assert.equal(nextBatchOf([], 4), undefined);
+    const full = nextBatchOf(leaves, 4)!;
+    assert.deepEqual([full.leaves.map((l) => l.id), full.more], [[1, 2, 3, 4], true]);
+    assert.equal(toHex(full.root), toHex(batchRoot(stored(4).map((r) => r.record))));
+    assert.deepEqual([nextBatchOf(leaves.slice(0, 3), 4)!.more, nextBatchOf(leaves.slice(0, 4), 4)!.more], [false, true]);
+    const gw = { id: GATEWAY_ID, seed: testKey(GATEWAY_ID).seed };
+    const given = sealBatch({ instance: 'a', gateway: gw, readings: full.leaves, root: full.root, now: iso(T0) });
+    assert.deepEqual(given, sealBatch({ instance: 'a', gateway: gw, readings: full.leaves, now: iso(T0) }), 'a root passed in is the one computed');
   });
 
   it('When readings are not contiguous or empty, then sealing refuses', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { BatchRecord, TelemetryStore } from '../../../iot-gateway/store/telemetry-store.js';
 import { BatchConflict } from '../../../iot-gateway/store/telemetry-store.js';
-import { readingLeafHash } from '../../../iot-gateway/anchor/telemetry-batch.js';
+import { batchRoot, readingLeafHash } from '../../../iot-gateway/anchor/telemetry-batch.js';
 import { toHex } from '../../../ledger/encoding/bytes.js';
 import { iso, record, T0 } from '../support/readings.js';
 
@@ -117,6 +117,20 @@ export function telemetryStoreConformance(adapter: string, open: () => Promise<T
       assert.deepEqual(leaves.map((l) => [l.id, l.device, l.ts, toHex(l.leafHash)]), [
         [2, 'd-1', rs[1]!.ts, toHex(readingLeafHash(rs[1]!))], [3, 'd-1', rs[2]!.ts, toHex(readingLeafHash(rs[2]!))],
       ]);
+    });
+
+    it('When the adapter offers nextBatch, then it is the oldest unbatched leaves up to max with their RFC 6962 root', async function () {
+      if (h.store.nextBatch === undefined) this.skip(); // optional fast path of the port
+      assert.equal(await h.store.nextBatch!(10), undefined, 'nothing unbatched');
+      const rs = [0, 1, 2, 3].map((s) => record('d-1', s));
+      await h.store.append(rs);
+      await h.store.createBatch(batchOver('tb-x-1', 1, 1));
+      const next = await h.store.nextBatch!(2);
+      assert.deepEqual(next!.leaves.map((l) => [l.id, toHex(l.leafHash)]), [[2, toHex(readingLeafHash(rs[1]!))], [3, toHex(readingLeafHash(rs[2]!))]]);
+      assert.equal(toHex(next!.root), toHex(batchRoot(rs.slice(1, 3))));
+      assert.equal(next!.more, true, 'a full max was read');
+      const rest = await h.store.nextBatch!(10);
+      assert.deepEqual([rest!.leaves.map((l) => l.id), rest!.more], [[2, 3, 4], false]);
     });
 
     it('When a batch overlaps a sealed one or names the wrong count, then BatchConflict and nothing changes', async () => {
