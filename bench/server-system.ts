@@ -31,6 +31,9 @@ export interface BenchSystem {
 
 const nowIso = (): string => new Date().toISOString();
 
+/** Node settings a benchmark run passes through from its own environment (A/B runs); otherwise the node's defaults. */
+const A_B_SETTINGS = ['LH_WORKER_NICE', 'LH_TOKEN_CACHE_MS', 'LH_GROUP_COMMIT_MS'] as const;
+
 export async function startBenchSystem(opts: { loadDevices: number }): Promise<BenchSystem> {
   const tmp = tempDir('lh-bench-server-');
   const bare = Router();
@@ -43,9 +46,9 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
       LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '200',
       // A/B: LH_BENCH_GATEWAY_THREAD=true runs the gateway in its own worker thread (the node's default: the API's thread).
       LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
-      ...(process.env['LH_WORKER_NICE'] === undefined ? {} : { LH_WORKER_NICE: process.env['LH_WORKER_NICE'] }), // A/B: 0 = worker threads at the node's priority
-      ...(process.env['LH_TOKEN_CACHE_MS'] === undefined ? {} : { LH_TOKEN_CACHE_MS: process.env['LH_TOKEN_CACHE_MS'] }), // A/B: 0 = token and party looked up on every request
-      ...(process.env['LH_GROUP_COMMIT_MS'] === undefined ? {} : { LH_GROUP_COMMIT_MS: process.env['LH_GROUP_COMMIT_MS'] }), // A/B: 0 = a store write as soon as the store is idle
+      // A/B, when set: LH_WORKER_NICE=0 (worker threads at the node's priority), LH_TOKEN_CACHE_MS=0 (token and party
+      // looked up on every request), LH_GROUP_COMMIT_MS=0 (a store write as soon as the store is idle).
+      ...Object.fromEntries(A_B_SETTINGS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))),
     }), systemClock, undefined, { routers: [bare] });
   } catch (e) {
     tmp.remove();

@@ -215,7 +215,8 @@ interface Latest { device: string; kind: string; id: number; ts: string }
 function noteLatest(latest: Map<string, Latest>, device: string, kind: string, id: number, ts: string): void {
   const key = `${device}\n${kind}`;
   const best = latest.get(key);
-  if (best === undefined || ts >= best.ts) latest.set(key, { device, kind, id, ts });
+  if (best === undefined) latest.set(key, { device, kind, id, ts });
+  else if (ts >= best.ts) Object.assign(best, { id, ts }); // once per reading of a run: no object each time
 }
 
 export class SqliteTelemetryStore implements TelemetryStore {
@@ -445,8 +446,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     };
   }
 
-  #stored(id: number, text: string, batchOf: (id: number) => string | undefined): StoredReading {
-    const record = JSON.parse(text) as ReadingRecord;
+  static #stored(id: number, record: ReadingRecord, batchOf: (id: number) => string | undefined): StoredReading {
     const batchId = batchOf(id);
     return batchId === undefined ? { id, record } : { id, record, batchId };
   }
@@ -455,7 +455,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
     const row = this.#s.runAt.get(id) as RunRow | undefined;
     if (row === undefined || id > row.last_id) return undefined;
-    return this.#stored(id, runTexts(row)[id - row.first_id]!, this.#batchOf());
+    return SqliteTelemetryStore.#stored(id, JSON.parse(runTexts(row)[id - row.first_id]!) as ReadingRecord, this.#batchOf());
   }
 
   async readings(q: ReadingQuery): Promise<ReadingPage> {
@@ -486,10 +486,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       }
     }
     const batchOf = this.#batchOf();
-    const readings = found.slice(0, q.limit).map(({ id, record }): StoredReading => {
-      const batchId = batchOf(id);
-      return batchId === undefined ? { id, record } : { id, record, batchId };
-    });
+    const readings = found.slice(0, q.limit).map(({ id, record }) => SqliteTelemetryStore.#stored(id, record, batchOf));
     return found.length > q.limit ? { readings, next: readings[readings.length - 1]!.id } : { readings };
   }
 
@@ -517,11 +514,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
    * after the watermark that no batch sealed out of order holds.
    */
   #eachUnbatched(limit: number, each: (row: RunRow, k: number, text: string) => void): void {
+    if (limit <= 0) return;
     const sealed = this.#sealed();
     const islands = this.#s.islands.all(sealed) as BatchRange[];
     let island = 0;
     let n = 0;
-    if (limit <= 0) return;
     for (const row of this.#s.runsFrom.iterate(sealed + 1) as IterableIterator<RunRow>) {
       const texts = runTexts(row);
       for (let id = Math.max(row.first_id, sealed + 1); id <= row.last_id; id++) {

@@ -34,7 +34,7 @@ export interface PackedBatch {
 }
 
 /** What each call resolves with. */
-export type WriteValue = AppendResult[] | PackedLeaves | PackedBatch | undefined | void;
+export type WriteValue = AppendResult[] | PackedLeaves | PackedBatch | void;
 
 export function packLeaves(leaves: readonly ReadingLeaf[]): PackedLeaves {
   const hashes = new Uint8Array(32 * leaves.length);
