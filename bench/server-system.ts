@@ -44,8 +44,8 @@ export async function startBenchSystem(opts: { loadDevices: number }): Promise<B
   try {
     system = await startSystem(loadConfig({
       LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '200',
-      // A/B: LH_BENCH_GATEWAY_THREAD=true runs the gateway in its own worker thread (the node's default: the API's thread).
-      LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'false',
+      // A/B: LH_BENCH_GATEWAY_THREAD=false runs the gateway on the API's event loop (the node's default: its own thread).
+      LH_GATEWAY_THREAD: process.env['LH_BENCH_GATEWAY_THREAD'] ?? 'true',
       // A/B, when set: LH_WORKER_NICE=0 (worker threads at the node's priority), LH_TOKEN_CACHE_MS=0 (token and party
       // looked up on every request), LH_GROUP_COMMIT_MS=0 (a store write as soon as the store is idle).
       ...Object.fromEntries(A_B_SETTINGS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))),
