@@ -30,6 +30,19 @@ import type { Statement } from 'better-sqlite3';
 /** Bytes of the tx hash the index keys on (collisions are resolved by comparing the whole hash). */
 const TX_PREFIX = 8;
 
+/** Pause between two attempts of a commit to take the write lock another connection holds, ms. */
+const LOCK_RETRY_MS = 1;
+
+const isBusy = (e: unknown): boolean => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+
+export interface SqliteLedgerStoreOptions {
+  /**
+   * Longest a commit waits for the write lock of another connection to the same file (the telemetry writer's), ms;
+   * then it fails with SQLITE_BUSY. Default: the connection's busy_timeout (5,000 ms through openSqlite).
+   */
+  readonly lockWaitMs?: number;
+}
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -117,13 +130,17 @@ export class SqliteLedgerStore implements LedgerStore {
   readonly #stmt;
   readonly #commitTx: Transaction<(batch: CommitBatch) => void>;
   readonly #nodeReader: SqliteNodeReader;
+  readonly #lockWaitMs: number;
+  readonly #busyTimeoutMs: number;
 
   /** Open (and migrate) the ledger tables in `file`, or in an already open database shared with other adapters. */
-  constructor(fileOrDb: string | SqliteDatabase) {
+  constructor(fileOrDb: string | SqliteDatabase, opts: SqliteLedgerStoreOptions = {}) {
     this.#ownsDb = typeof fileOrDb === 'string';
     this.db = typeof fileOrDb === 'string' ? openSqlite(fileOrDb) : fileOrDb;
     migrate(this.db, 'ledger', MIGRATIONS);
     const db = this.db;
+    this.#busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+    this.#lockWaitMs = opts.lockWaitMs ?? this.#busyTimeoutMs;
     this.#stmt = {
       size: db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM entries').pluck(),
       insertEntry: db.prepare(
@@ -200,8 +217,33 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.#stmt.size.get() as number;
   }
 
+  /**
+   * BEGIN IMMEDIATE, so that a commit waits for another connection's write instead of failing when it read first.
+   * The wait does not stop the thread: SQLite's busy handler would sleep it (1, 2, 5, 10, … ms at a time, with the
+   * event loop that serves HTTP and MQTT stopped, while the telemetry writer thread holds the lock), so the lock is
+   * tried without a busy handler and, while it is taken, tried again LOCK_RETRY_MS later from the event loop.
+   */
   async commit(batch: CommitBatch): Promise<void> {
-    this.#commitTx.immediate(batch); // BEGIN IMMEDIATE: waits for another connection's write (busy_timeout) instead of failing when it read first
+    const deadline = performance.now() + this.#lockWaitMs;
+    for (;;) {
+      try {
+        this.#commitWithoutWaiting(batch);
+        return;
+      } catch (e) {
+        if (!isBusy(e) || performance.now() >= deadline) throw e;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+  }
+
+  /** (A busy_timeout pragma takes effect when it is compiled, so it cannot be a statement prepared once.) */
+  #commitWithoutWaiting(batch: CommitBatch): void {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.#commitTx.immediate(batch);
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
   }
 
   async entries(start: number, end: number): Promise<EntryRecord[]> {

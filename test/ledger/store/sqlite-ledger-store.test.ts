@@ -5,7 +5,8 @@ import { PAGE_SIZE_BYTES, WAL_AUTOCHECKPOINT_BYTES, openSqlite } from '../../../
 import { SqliteLedgerStore } from '../../../ledger/store/sqlite-ledger-store.js';
 import { nodesSql } from '../../../ledger/store/sqlite-node-reader.js';
 import { tempDir } from '../../support/temp-dir.js';
-import { ledgerStoreConformance } from './ledger-store-conformance.js';
+import { ledgerStoreConformance, makeBatch } from './ledger-store-conformance.js';
+import { emptyEdge } from '../../../ledger/merkle/compact-range.js';
 
 ledgerStoreConformance('SQLite (temp file)', async () => {
   const tmp = tempDir();
@@ -166,6 +167,58 @@ describe('SQLite tx hash storage (migration v4)', () => {
       assert.ok(plan.some((p) => /USING INDEX entries_tx_prefix/.test(p.detail)), JSON.stringify(plan));
       store.db.close();
     } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('SQLite ledger commits while another connection writes', () => {
+  it('When another connection holds the write lock, then a commit waits for it without stopping the event loop, and lands once the lock is free', async () => {
+    const tmp = tempDir();
+    const file = path.join(tmp.dir, 'ledger.db');
+    const store = new SqliteLedgerStore(file);
+    const other = openSqlite(file);
+    try {
+      other.exec('BEGIN IMMEDIATE'); // as the telemetry writer thread does for each group of readings
+      const { batch } = makeBatch(emptyEdge(), 3);
+      let committed = false;
+      const commit = store.commit(batch).then(() => (committed = true));
+      const ticks: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        ticks.push(i);
+      }
+      assert.deepEqual(ticks, [0, 1, 2, 3, 4], 'timers ran while the commit waited');
+      assert.equal(committed, false, 'the commit waits while the lock is held');
+      other.exec('COMMIT');
+      await commit;
+      assert.equal(await store.size(), 3);
+      assert.equal(store.db.pragma('busy_timeout', { simple: true }), 5000, "the connection's busy_timeout is back for its other statements");
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.close();
+      tmp.remove();
+    }
+  });
+
+  it('When the lock stays held past lockWaitMs, then the commit fails with SQLITE_BUSY and nothing of it is stored', async () => {
+    const tmp = tempDir();
+    const file = path.join(tmp.dir, 'ledger.db');
+    const store = new SqliteLedgerStore(file, { lockWaitMs: 50 });
+    const other = openSqlite(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const t0 = performance.now();
+      await assert.rejects(store.commit(makeBatch(emptyEdge(), 2).batch), (e: { code?: string }) => e.code === 'SQLITE_BUSY');
+      assert.ok(performance.now() - t0 >= 50, 'it waited lockWaitMs first');
+      other.exec('ROLLBACK');
+      assert.equal(await store.size(), 0);
+      assert.deepEqual(await store.entries(0, 10), []);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.close();
       tmp.remove();
     }
   });
