@@ -111,17 +111,6 @@ const cells = (p: Phase): string[] => [
   fmt.num(p.sendLagP99, 1), fmt.int(p.connections),
 ];
 
-if (process.env.LH_PROBE_DUMP) {
-  const g = globalThis as { __lhEvents?: unknown[] };
-  const { PerformanceObserver } = await import('node:perf_hooks');
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) (g.__lhEvents ??= []).push(['gc', performance.timeOrigin + e.startTime, e.duration]); }).observe({ entryTypes: ['gc'] });
-  const fs = await import('node:fs');
-  const ss = (): number[] => fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'latin1').split(' ').map(Number);
-  let last = performance.now();
-  let lastS = ss();
-  setInterval(() => { const now = performance.now(); const s1 = ss(); if (now - last > 4) (g.__lhEvents ??= []).push(['stall', performance.timeOrigin + last, now - last, (s1[0]! - lastS[0]!) / 1e6, (s1[1]! - lastS[1]!) / 1e6]); last = now; lastS = s1; }, 1).unref();
-}
-
 export const serverCollateral: Benchmark = {
   name: 'server-collateral',
   title: 'Collateral status under gateway load, beside a bare route',
@@ -139,11 +128,6 @@ export const serverCollateral: Benchmark = {
         const watch = watchMainThread();
         const result = await http.ask<HttpLoadResult>({ kind: 'http', url: `${sut.url}${path}`, token: sut.bankToken, rate: RATE, durationMs: phaseMs });
         const measured = phase(result, process.cpuUsage(cpu), performance.now() - t0, watch());
-        if (process.env.LH_PROBE_DUMP) {
-          const g = globalThis as { __lhEvents?: unknown[] };
-          (await import('node:fs')).writeFileSync(`${process.env.LH_PROBE_DUMP}/${Date.now()}-${path.length > 20 ? 'coll' : 'bare'}.json`, JSON.stringify({ t0: (result as unknown as { t0Epoch: number }).t0Epoch, rate: RATE, lat: result.latenciesMs, ev: g.__lhEvents ?? [] }));
-          g.__lhEvents = [];
-        }
         await settle(sut.url);
         return measured;
       };
@@ -159,19 +143,7 @@ export const serverCollateral: Benchmark = {
         // Alternate which route goes first under ingest, so neither always follows the other.
         const bareFirst = r % 2 === 0;
         const first = await load(bareFirst ? BARE_PATH : collateralPath);
-        let second: Phase;
-        if (process.env.LH_PROBE_PROF && bareFirst) {
-          const { Session } = await import('node:inspector/promises');
-          const session = new Session();
-          session.connect();
-          await session.post('Profiler.enable');
-          await session.post('Profiler.setSamplingInterval', { interval: 200 });
-          await session.post('Profiler.start');
-          second = await load(collateralPath);
-          const { profile } = await session.post('Profiler.stop');
-          (await import('node:fs')).writeFileSync(`${process.env.LH_PROBE_PROF}/r${r}.cpuprofile`, JSON.stringify(profile));
-          session.disconnect();
-        } else second = await load(bareFirst ? collateralPath : BARE_PATH);
+        const second = await load(bareFirst ? collateralPath : BARE_PATH);
         const [bare, collateral] = bareFirst ? [first, second] : [second, first];
         const m = await ingest;
         rounds.push({ quiet, bare, collateral, ingestRate: (1000 * m.acked) / m.wallMs, ingestLost: m.published - m.acked, ingestCores, devicesCores: m.cpuMs / m.wallMs });

@@ -133,7 +133,7 @@ export function openLoop(req: Extract<LoadRequest, { kind: 'http' }>): Promise<H
       for (const c of open) c.socket.destroy();
       open.clear();
       idle.length = 0;
-      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0, cpuMs: cpuMsSince(cpu0), sendLagMs, connections, t0Epoch: performance.timeOrigin + t0 } as HttpLoadResult);
+      resolve({ latenciesMs, errors: errors + unanswered, unanswered, wallMs: now - t0, cpuMs: cpuMsSince(cpu0), sendLagMs, connections });
     };
     const cutoff = setTimeout(end, 20 + req.durationMs + GRACE_MS);
     const finish = (i: number, ok: boolean): void => {
