@@ -2,7 +2,8 @@
 // a device publishes QoS 1 readings, the child is killed with SIGKILL mid-stream, and the test process starts a
 // node on the same data directory. Every reading that got a PUBACK is stored, every batch is anchored exactly once
 // (the anchors cross from the gateway thread to the one sequencer on the main thread), and the device's
-// retransmissions are duplicates.
+// retransmissions are duplicates. And a graceful close mid-stream: what was acknowledged is anchored before the
+// node stops.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -10,10 +11,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { telemetryTopic } from '../../../iot-gateway/broker/topics.js';
 import { systemClock } from '../../../ledger/clock.js';
+import { SqliteTelemetryStore } from '../../../iot-gateway/store/sqlite-telemetry-store.js';
+import { openSqlite } from '../../../ledger/store/sqlite-database.js';
+import { SqliteLedgerStore } from '../../../ledger/store/sqlite-ledger-store.js';
 import { loadConfig } from '../../../server/config.js';
 import { startSystem } from '../../../server/system.js';
 import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
 import { signed, weight } from '../../iot-gateway/support/readings.js';
+import { registerWarehouseDevice } from '../../support/ledger-harness.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,6 +80,54 @@ describe('A whole node with the gateway in its own thread, killed mid-stream (SI
     } finally {
       await endAll();
       await system.close();
+    }
+  });
+});
+
+describe('A whole node with the gateway in its own thread, closed while readings stream in (graceful shutdown)', function () {
+  this.timeout(60_000);
+  const tmp = tempDir('lh-node-close-');
+  after(async () => {
+    await endAll();
+    tmp.remove();
+  });
+
+  it('When the node is closed mid-stream, then every acknowledged reading was stored and anchored before it stopped, with no retransmission needed', async () => {
+    const config = loadConfig({
+      LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '1000', LH_GATEWAY_THREAD: 'true',
+    });
+    const first = await startSystem(config, systemClock);
+    const acked: number[] = [];
+    let closing: Promise<void> | undefined;
+    try {
+      await registerWarehouseDevice(first, WAREHOUSE, DEVICE);
+      const dev = await connectDevice(first.mqttPort, DEVICE, Date.now());
+      const topic = telemetryTopic(WAREHOUSE, DEVICE, 'telemetry');
+      await Promise.all(Array.from({ length: 120 }, async (_, s) => {
+        if ((await publish(dev, topic, JSON.stringify(signed(weight(DEVICE, s, 1000 - s, Date.now()))))) !== 'acked') return;
+        acked.push(s);
+        if (acked.length === 40) closing = first.close(); // batches wait up to 1 s: the close must anchor them itself
+      }));
+      assert.ok(closing !== undefined, 'the node was closed mid-stream');
+    } finally {
+      await endAll();
+      await (closing ?? first.close());
+    }
+
+    // Read the file as the node left it, before anything starts on it again (a new node would anchor what is left).
+    const db = openSqlite(path.join(tmp.dir, 'ledgerhouse.db'));
+    const store = new SqliteLedgerStore(db);
+    const telemetry = new SqliteTelemetryStore(db);
+    try {
+      const stored = (await telemetry.readings({ device: DEVICE, limit: 1000 })).readings;
+      for (const s of acked) assert.ok(stored.some((r) => r.record.seq === s), `acknowledged seq ${s} is stored`);
+      const anchors = (await store.entries(0, await store.size())).filter((e) => e.type === 'telemetry.anchor');
+      const batchIds = new Set(stored.map((r) => r.batchId));
+      assert.ok(!batchIds.has(undefined), 'every stored reading was sealed into a batch before the node stopped');
+      assert.equal(anchors.length, batchIds.size, 'and every batch was anchored once');
+      for (const id of batchIds) assert.ok((await telemetry.batch(id!))?.anchor, `batch ${id} anchored`);
+    } finally {
+      db.close();
     }
   });
 });
