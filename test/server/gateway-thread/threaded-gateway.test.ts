@@ -11,6 +11,7 @@ import { loadConfig } from '../../../server/config.js';
 import { startSystem, type System } from '../../../server/system.js';
 import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
 import { registerWarehouseDevice, testKey } from '../../support/ledger-harness.js';
+import { createTestSchema, describePg } from '../../support/pg.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const config = (dir: string, env: Record<string, string> = {}) => loadConfig({
@@ -71,6 +72,39 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
     } finally {
       blocker.close();
       other.remove();
+    }
+  });
+});
+
+describePg('The gateway in its own thread on PostgreSQL (LH_ROLE=all with LH_DATABASE_URL)', (url) => {
+  it('When a device publishes, then the thread stores its readings in PostgreSQL and anchors them through the main thread, and the API reads them', async function () {
+    this.timeout(60_000);
+    const schema = await createTestSchema(url);
+    const data = tempDir('lh-gwthread-pg-');
+    const device = 'scale-pg1';
+    const warehouse = 'wh-thread-pg';
+    let system: System | undefined;
+    try {
+      const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
+      system = await startSystem(config(data.dir, { LH_DATABASE_URL: databaseUrl }), systemClock);
+      await registerWarehouseDevice(system, warehouse, device);
+      const anchored: GatewayEventMap['anchored'][] = [];
+      const off = system.gateway.on('anchored', (e) => anchored.push(e));
+      const c = await connectDevice(system.mqttPort, device, Date.now());
+      const topic = telemetryTopic(warehouse, device, 'telemetry');
+      const signedReading = (seq: number): string => JSON.stringify(signReading({ device, seq, ts: new Date().toISOString(), kind: 'load-cell', values: { kg: 100 + seq } }, testKey(device).seed));
+      for (let seq = 0; seq < 3; seq++) assert.equal(await publish(c, topic, signedReading(seq)), 'acked');
+      await system.gateway.flush();
+      off();
+      assert.equal(anchored.reduce((n, a) => n + a.readings, 0), 3);
+      const { rows } = await schema.pool(1).query<{ n: string }>('SELECT count(*) AS n FROM tl_readings');
+      assert.equal(Number(rows[0]!.n), 3, 'the readings are in the PostgreSQL schema');
+      assert.equal((await system.gateway.telemetry.latest(device))?.record.seq, 2);
+    } finally {
+      await endAll();
+      await system?.close();
+      data.remove();
+      await schema.drop();
     }
   });
 });
