@@ -17,7 +17,6 @@ export type WriteCall =
   | { readonly op: 'createBatch'; readonly batch: BatchRecord }
   | { readonly op: 'markAnchored'; readonly batchId: string; readonly anchor: { readonly index: number; readonly txHash: string } }
   | { readonly op: 'putState'; readonly key: string; readonly value: string | undefined }
-  | { readonly op: 'unbatchedLeaves'; readonly limit: number }
   | { readonly op: 'nextBatch'; readonly max: number };
 
 /** Leaves as they cross the thread: their 32-byte hashes packed in one buffer, in order. */
@@ -34,7 +33,7 @@ export interface PackedBatch {
 }
 
 /** What each call resolves with. */
-export type WriteValue = AppendResult[] | PackedLeaves | PackedBatch | void;
+export type WriteValue = AppendResult[] | PackedBatch | void;
 
 export function packLeaves(leaves: readonly ReadingLeaf[]): PackedLeaves {
   const hashes = new Uint8Array(32 * leaves.length);

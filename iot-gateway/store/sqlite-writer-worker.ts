@@ -26,7 +26,6 @@ async function run(store: SqliteTelemetryStore, req: WriteCall): Promise<WriteVa
     case 'createBatch': return store.createBatch(req.batch);
     case 'markAnchored': return store.markAnchored(req.batchId, req.anchor);
     case 'putState': return store.putState(req.key, req.value);
-    case 'unbatchedLeaves': return packLeaves(await store.unbatchedLeaves(req.limit));
     case 'nextBatch': {
       const next = await store.nextBatch(req.max);
       return next === undefined ? undefined : { leaves: packLeaves(next.leaves), root: next.root, more: next.more };

@@ -120,7 +120,7 @@ export interface TelemetryStore {
   unbatched(limit: number): Promise<StoredReading[]>;
   /**
    * Optional fast path of `unbatched`: the same readings as leaves (no record to load, parse or re-serialise).
-   * The anchorer uses it when an adapter offers it and falls back to `unbatched` otherwise.
+   * The anchorer uses it when an adapter offers it and no `nextBatch`, and falls back to `unbatched` otherwise.
    */
   unbatchedLeaves?(limit: number): Promise<ReadingLeaf[]>;
   /**

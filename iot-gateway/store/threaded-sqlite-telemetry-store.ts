@@ -18,10 +18,10 @@ import type { SeqGap } from '../verify/sequence.js';
 import { recordRows, SqliteTelemetryStore } from './sqlite-telemetry-store.js';
 import { checkNice } from '../../ledger/threads/thread-priority.js';
 import { RemoteError, Rpc } from '../../ledger/threads/rpc.js';
-import { fromWire, unpackLeaves, type PackedBatch, type PackedLeaves, type WriteCall, type WriteValue } from './sqlite-writer-protocol.js';
+import { fromWire, unpackLeaves, type PackedBatch, type WriteCall, type WriteValue } from './sqlite-writer-protocol.js';
 import type { WriterData } from './sqlite-writer-worker.js';
 import type {
-  AppendResult, BatchMessage, BatchRecord, NextBatch, ReadingLeaf, ReadingPage, ReadingQuery, ReadingRecord, StoredReading, TelemetryStore,
+  AppendResult, BatchMessage, BatchRecord, NextBatch, ReadingPage, ReadingQuery, ReadingRecord, StoredReading, TelemetryStore,
 } from './telemetry-store.js';
 
 const WORKER_ENTRY = new URL('./sqlite-writer-worker.mjs', import.meta.url);
@@ -147,12 +147,10 @@ export class ThreadedSqliteTelemetryStore implements TelemetryStore {
   message(digest: string): Promise<Uint8Array | undefined> { return this.#reads.message(digest); }
   segments(sha256: string): Promise<StoredReading[]> { return this.#reads.segments(sha256); }
   unbatched(limit: number): Promise<StoredReading[]> { return this.#reads.unbatched(limit); }
-  /** In the writer thread: its cache is warm with the rows it just wrote (see sqlite-writer-worker.ts). */
-  async unbatchedLeaves(limit: number): Promise<ReadingLeaf[]> {
-    return unpackLeaves((await this.#call({ op: 'unbatchedLeaves', limit })) as PackedLeaves);
-  }
-
-  /** Served by the writer thread, which also hashes the batch's root: that work leaves the intake's thread. */
+  /**
+   * Served by the writer thread, whose recent-leaves cache is warm with the rows it just wrote (see
+   * sqlite-writer-worker.ts), and which also hashes the batch's root: that work leaves the intake's thread.
+   */
   async nextBatch(max: number): Promise<NextBatch | undefined> {
     const next = (await this.#call({ op: 'nextBatch', max })) as PackedBatch | undefined;
     return next === undefined ? undefined : { leaves: unpackLeaves(next.leaves), root: next.root, more: next.more };

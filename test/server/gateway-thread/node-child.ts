@@ -2,15 +2,13 @@
 // data directory; on first start it registers the test's warehouse and device. Prints its MQTT port, then waits
 // to be killed.
 import { systemClock } from '../../../ledger/clock.js';
-import { loadConfig } from '../../../server/config.js';
 import { startSystem } from '../../../server/system.js';
 import { registerWarehouseDevice } from '../../support/ledger-harness.js';
+import { threadedNodeConfig } from './node-config.js';
 
 const [dir, warehouse, device] = process.argv.slice(2);
 if (dir === undefined || warehouse === undefined || device === undefined) throw new Error('usage: node-child.ts <data dir> <warehouse> <device>');
-const system = await startSystem(loadConfig({
-  LH_DATA_DIR: dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '25', LH_GATEWAY_THREAD: 'true',
-}), systemClock);
+const system = await startSystem(threadedNodeConfig(dir, { LH_BATCH_MS: '25' }), systemClock);
 await registerWarehouseDevice(system, warehouse, device);
 process.stdout.write(`${JSON.stringify({ port: system.mqttPort })}\n`);
 setInterval(() => undefined, 60_000); // stay up until killed

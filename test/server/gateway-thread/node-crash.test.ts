@@ -14,27 +14,29 @@ import { systemClock } from '../../../ledger/clock.js';
 import { SqliteTelemetryStore } from '../../../iot-gateway/store/sqlite-telemetry-store.js';
 import { openSqlite } from '../../../ledger/store/sqlite-database.js';
 import { SqliteLedgerStore } from '../../../ledger/store/sqlite-ledger-store.js';
-import { loadConfig } from '../../../server/config.js';
 import { startSystem } from '../../../server/system.js';
 import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
 import { signed, weight } from '../../iot-gateway/support/readings.js';
 import { registerWarehouseDevice } from '../../support/ledger-harness.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { threadedNodeConfig } from './node-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WAREHOUSE = 'wh-crash';
 const DEVICE = 'scale-crash';
 
-describe('A whole node with the gateway in its own thread, killed mid-stream (SIGKILL)', function () {
+describe('A whole node with the gateway in its own thread, stopped while readings stream in', function () {
   this.timeout(60_000);
-  const tmp = tempDir('lh-node-crash-');
+  const killed = tempDir('lh-node-crash-');
+  const closed = tempDir('lh-node-close-');
   after(async () => {
     await endAll();
-    tmp.remove();
+    killed.remove();
+    closed.remove();
   });
 
   it('When the node is killed while readings stream in, then after a restart every acknowledged reading is stored once and every batch anchored once', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'node-child.ts'), tmp.dir, WAREHOUSE, DEVICE], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'node-child.ts'), killed.dir, WAREHOUSE, DEVICE], { stdio: ['ignore', 'pipe', 'inherit'] });
     const msgs = Array.from({ length: 120 }, (_, s) => JSON.stringify(signed(weight(DEVICE, s, 1000 - s, Date.now()))));
     const topic = telemetryTopic(WAREHOUSE, DEVICE, 'telemetry');
     const acked: number[] = [];
@@ -58,9 +60,7 @@ describe('A whole node with the gateway in its own thread, killed mid-stream (SI
       await endAll();
     }
 
-    const system = await startSystem(loadConfig({
-      LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '25', LH_GATEWAY_THREAD: 'true',
-    }), systemClock);
+    const system = await startSystem(threadedNodeConfig(killed.dir, { LH_BATCH_MS: '25' }), systemClock);
     try {
       const before = (await system.gateway.telemetry.readings({ device: DEVICE, limit: 1000 })).readings;
       for (const s of acked) assert.ok(before.some((r) => r.record.seq === s), `acknowledged seq ${s} is stored`);
@@ -82,21 +82,9 @@ describe('A whole node with the gateway in its own thread, killed mid-stream (SI
       await system.close();
     }
   });
-});
-
-describe('A whole node with the gateway in its own thread, closed while readings stream in (graceful shutdown)', function () {
-  this.timeout(60_000);
-  const tmp = tempDir('lh-node-close-');
-  after(async () => {
-    await endAll();
-    tmp.remove();
-  });
 
   it('When the node is closed mid-stream, then every acknowledged reading was stored and anchored before it stopped, with no retransmission needed', async () => {
-    const config = loadConfig({
-      LH_DATA_DIR: tmp.dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '1000', LH_GATEWAY_THREAD: 'true',
-    });
-    const first = await startSystem(config, systemClock);
+    const first = await startSystem(threadedNodeConfig(closed.dir, { LH_BATCH_MS: '1000' }), systemClock);
     const acked: number[] = [];
     let closing: Promise<void> | undefined;
     try {
@@ -115,7 +103,7 @@ describe('A whole node with the gateway in its own thread, closed while readings
     }
 
     // Read the file as the node left it, before anything starts on it again (a new node would anchor what is left).
-    const db = openSqlite(path.join(tmp.dir, 'ledgerhouse.db'));
+    const db = openSqlite(path.join(closed.dir, 'ledgerhouse.db'));
     const store = new SqliteLedgerStore(db);
     const telemetry = new SqliteTelemetryStore(db);
     try {

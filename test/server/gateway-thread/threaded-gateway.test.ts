@@ -7,16 +7,17 @@ import { signReading } from '../../../iot-gateway/formats/telemetry-signing.js';
 import { PortInUseError, verifyReadingProof, type GatewayEventMap } from '../../../iot-gateway/index.js';
 import { systemClock } from '../../../ledger/clock.js';
 import { LogSigner } from '../../../ledger/pipeline/log-signer.js';
-import { loadConfig } from '../../../server/config.js';
 import { startSystem, type System } from '../../../server/system.js';
 import { connectDevice, endAll, publish } from '../../iot-gateway/support/devices.js';
 import { registerWarehouseDevice, testKey } from '../../support/ledger-harness.js';
 import { createTestSchema, describePg } from '../../support/pg.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { threadedNodeConfig } from './node-config.js';
 
-const config = (dir: string, env: Record<string, string> = {}) => loadConfig({
-  LH_DATA_DIR: dir, LH_HTTP_PORT: '0', LH_MQTT_PORT: '0', LH_DEMO: 'false', LH_LOG_LEVEL: 'silent', LH_BATCH_MS: '100', LH_GATEWAY_THREAD: 'true', ...env,
-});
+/** A load-cell reading of `device`, signed with its test key, as a device publishes it. */
+const signedWeight = (device: string, seq: number): string =>
+  JSON.stringify(signReading({ device, seq, ts: new Date().toISOString(), kind: 'load-cell', values: { kg: 100 + seq } }, testKey(device).seed));
+
 
 describe('The gateway in its own thread (server/gateway-thread)', function () {
   this.timeout(30_000);
@@ -26,7 +27,7 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
   const warehouse = 'wh-thread';
 
   before(async () => {
-    system = await startSystem(config(data.dir), systemClock);
+    system = await startSystem(threadedNodeConfig(data.dir), systemClock);
     await registerWarehouseDevice(system, warehouse, device);
   });
   after(async () => {
@@ -35,7 +36,6 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
     data.remove();
   });
 
-  const reading = (seq: number): string => JSON.stringify(signReading({ device, seq, ts: new Date().toISOString(), kind: 'load-cell', values: { kg: 100 + seq } }, testKey(device).seed));
 
   it('When a device registered on the main thread publishes, then the thread stores and anchors its readings through the one sequencer, and events, counters and proofs reach the main thread', async () => {
     const seen: GatewayEventMap['reading'][] = [];
@@ -44,7 +44,7 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
     const offAnchored = system.gateway.on('anchored', (e) => anchored.push(e));
     const c = await connectDevice(system.mqttPort, device, Date.now());
     const topic = telemetryTopic(warehouse, device, 'telemetry');
-    for (let seq = 0; seq < 5; seq++) assert.equal(await publish(c, topic, reading(seq)), 'acked');
+    for (let seq = 0; seq < 5; seq++) assert.equal(await publish(c, topic, signedWeight(device, seq)), 'acked');
     await system.gateway.flush();
     offReading();
     offAnchored();
@@ -68,7 +68,7 @@ describe('The gateway in its own thread (server/gateway-thread)', function () {
     const port = (blocker.address() as { port: number }).port;
     const other = tempDir('lh-gwthread-port-');
     try {
-      await assert.rejects(startSystem(config(other.dir, { LH_MQTT_PORT: String(port) }), systemClock), (e: unknown) => e instanceof PortInUseError && e.port === port);
+      await assert.rejects(startSystem(threadedNodeConfig(other.dir, { LH_MQTT_PORT: String(port) }), systemClock), (e: unknown) => e instanceof PortInUseError && e.port === port);
     } finally {
       blocker.close();
       other.remove();
@@ -86,14 +86,13 @@ describePg('The gateway in its own thread on PostgreSQL (LH_ROLE=all with LH_DAT
     let system: System | undefined;
     try {
       const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
-      system = await startSystem(config(data.dir, { LH_DATABASE_URL: databaseUrl }), systemClock);
+      system = await startSystem(threadedNodeConfig(data.dir, { LH_DATABASE_URL: databaseUrl }), systemClock);
       await registerWarehouseDevice(system, warehouse, device);
       const anchored: GatewayEventMap['anchored'][] = [];
       const off = system.gateway.on('anchored', (e) => anchored.push(e));
       const c = await connectDevice(system.mqttPort, device, Date.now());
       const topic = telemetryTopic(warehouse, device, 'telemetry');
-      const signedReading = (seq: number): string => JSON.stringify(signReading({ device, seq, ts: new Date().toISOString(), kind: 'load-cell', values: { kg: 100 + seq } }, testKey(device).seed));
-      for (let seq = 0; seq < 3; seq++) assert.equal(await publish(c, topic, signedReading(seq)), 'acked');
+      for (let seq = 0; seq < 3; seq++) assert.equal(await publish(c, topic, signedWeight(device, seq)), 'acked');
       await system.gateway.flush();
       off();
       assert.equal(anchored.reduce((n, a) => n + a.readings, 0), 3);
